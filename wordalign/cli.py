@@ -1,0 +1,115 @@
+"""``wordalign`` command line: a thin typer layer over the library functions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .aligner import DEFAULT_CENTERING, DEFAULT_EXTRACTOR
+from .errors import ConfigError, WordAlignError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Neural word alignment for pre-tokenized parallel sentences (Pharaoh output).")
+
+
+def parse_params(values: list[str] | None) -> dict:
+    """``["threshold=0.1", "direction=forward"]`` → ``{"threshold": "0.1", ...}``."""
+    params = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--param expects KEY=VALUE, got {item!r}")
+        params[key.strip().replace("-", "_")] = value.strip()
+    return params
+
+
+@app.command()
+def align(
+    src: Annotated[str, typer.Argument(help="Source file; or a 'src ||| tgt' file if TGT is omitted; '-' is stdin.")],
+    tgt: Annotated[Optional[str], typer.Argument(help="Target file, line-aligned with SRC.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="pharaoh | scores (i-j:score) | jsonl.")] = "pharaoh",
+    model: Annotated[Optional[str], typer.Option(help="Local Hugging Face model directory; default: the embedded encoder.")] = None,
+    layer: Annotated[Optional[int], typer.Option(help="Hidden layer for word vectors (0 = embeddings).")] = None,
+    extractor: Annotated[str, typer.Option("--extractor", "-e", help="See `wordalign extractors`.")] = DEFAULT_EXTRACTOR,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Extractor parameter KEY=VALUE (repeatable).")] = None,
+    centering: Annotated[str, typer.Option(help="Mean removal before the cosine: sentence | pair | none.")] = DEFAULT_CENTERING,
+    device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16.")] = "auto",
+    batch_size: Annotated[int, typer.Option(help="Sentences per encoder forward pass.")] = 32,
+    max_length: Annotated[Optional[int], typer.Option(help="Longest encoder input; longer sentences are windowed.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
+):
+    """Align sentence pairs; one Pharaoh line (0-based 'src-tgt' links) per input line."""
+    from .pipeline import align_files
+
+    align_files(src, tgt, output=output, output_format=output_format, model=model, layer=layer,
+                extractor=extractor, extractor_params=parse_params(param), centering=centering, device=device,
+                dtype=dtype, batch_size=batch_size, max_length=max_length, quiet=quiet)
+
+
+@app.command()
+def score(
+    gold: Annotated[str, typer.Argument(help="Gold Pharaoh file: i-j sure, i?j or ipj possible.")],
+    hyp: Annotated[str, typer.Argument(help="Hypothesis Pharaoh file, line-aligned with GOLD.")],
+    one_based: Annotated[bool, typer.Option("--one-based", help="Indices in both files start at 1.")] = False,
+    per_sentence: Annotated[bool, typer.Option("--per-sentence", help="Also print one line of scores per sentence.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+):
+    """Corpus AER, precision, recall and F1 of HYP against GOLD (Och & Ney 2003)."""
+    from .evaluation import score_files
+
+    corpus, sentences = score_files(gold, hyp, one_based=one_based, per_sentence=per_sentence)
+    if as_json:
+        report = {"corpus": corpus.as_dict()}
+        if per_sentence:
+            report["sentences"] = [s.as_dict() for s in sentences]
+        typer.echo(json.dumps(report, indent=1))
+        return
+    for number, sentence in enumerate(sentences, 1):
+        typer.echo(f"{number}\tAER {sentence.aer:.4f}\tP {sentence.precision:.4f}\t"
+                   f"R {sentence.recall:.4f}\tF1 {sentence.f1:.4f}")
+    typer.echo(f"AER {100 * corpus.aer:.2f}  P {100 * corpus.precision:.2f}  "
+               f"R {100 * corpus.recall:.2f}  F1 {100 * corpus.f1:.2f}  "
+               f"({corpus.sentences} sentences, {corpus.hypothesis_links} links, "
+               f"{corpus.sure_links} sure, {corpus.possible_links} possible)")
+
+
+@app.command()
+def extractors():
+    """List the registered extractors and their parameters."""
+    from .extractors import available, get_extractor
+
+    for name in available():
+        info = get_extractor(name)
+        params = " ".join(f"{key}={value}" for key, value in info.defaults.items())
+        typer.echo(f"{name:<10} {info.summary}" + (f"\n{'':<10} parameters: {params}" if params else ""))
+
+
+def main() -> None:
+    """Entry point: set up stdio and logging, run the app, map errors to exit codes."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `wordalign align … | head` exits quietly
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8")
+    logging.basicConfig(level=logging.INFO, format="wordalign: %(message)s", stream=sys.stderr)
+    try:
+        app(standalone_mode=False)
+    except WordAlignError as exc:
+        typer.echo(f"wordalign: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("wordalign: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

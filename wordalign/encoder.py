@@ -1,0 +1,200 @@
+"""Batched encoding of pre-tokenized sentences into contextual word vectors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import nullcontext
+
+import numpy as np
+
+from .errors import ConfigError
+from .models import load_encoder
+from .tokenization import SubwordMapper, TokenizedSentence
+
+log = logging.getLogger(__name__)
+
+# Hidden-state index used when none is given: for the embedded encoder it was chosen on the
+# dev splits (benchmarks/sweep.py); for other encoders two thirds of the depth, which is
+# where multilingual encoders align best (layer 8 of 12 for mBERT, Jalili Sabet et al. 2020).
+EMBEDDED_DEFAULT_LAYER = 7
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+
+
+def default_layer(n_layers: int, is_embedded: bool) -> int:
+    """Layer used when the caller does not choose one (see :data:`EMBEDDED_DEFAULT_LAYER`)."""
+    return EMBEDDED_DEFAULT_LAYER if is_embedded else round(n_layers * 2 / 3)
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` → ``cuda`` when a GPU is visible, else ``cpu``; anything else is checked."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"--device {device}: no CUDA GPU is visible to torch")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise ConfigError(f"--device must be auto, cpu or cuda[:N], not {device!r}")
+    return device
+
+
+def resolve_dtype(dtype: str, device: str):
+    """Map a ``--dtype`` name to the torch dtype the forward pass runs in.
+
+    ``auto`` is float32: reduced precision is opt-in until it is measured not to move AER.
+    """
+    import torch
+
+    if dtype not in DTYPES:
+        raise ConfigError(f"--dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+    if dtype == "float16" and device == "cpu":
+        raise ConfigError("--dtype float16 needs a GPU; use bfloat16 on CPU")
+    return {"auto": torch.float32, "float32": torch.float32,
+            "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+
+
+def plan_windows(n_tokens: int, width: int) -> tuple[list[int], np.ndarray]:
+    """Cover ``n_tokens`` content tokens with overlapping windows of ``width`` tokens.
+
+    Windows start every ``width // 2`` tokens, the last one flush with the end. Each token
+    takes its vector from the window in which it is farthest from an edge, so every token
+    sees at least a quarter window of context on each side where the sentence allows.
+
+    Returns
+    -------
+    starts : list[int]
+        First token of each window.
+    window_of_token : numpy.ndarray
+        ``(n_tokens,)`` index into ``starts``.
+    """
+    if n_tokens <= width:
+        return [0], np.zeros(n_tokens, dtype=np.int64)
+    stride = max(1, width // 2)
+    starts = list(range(0, n_tokens - width, stride)) + [n_tokens - width]
+    positions = np.arange(n_tokens)[:, None]
+    begin = np.asarray(starts)[None, :]
+    margin = np.minimum(positions - begin, begin + width - 1 - positions)
+    return starts, margin.argmax(axis=1)
+
+
+class WordEncoder:
+    """Contextual word vectors from one hidden layer of a transformer encoder.
+
+    Parameters
+    ----------
+    model : str or path, optional
+        See :func:`wordalign.models.load_encoder`; ``None`` is the embedded encoder.
+    layer : int, optional
+        Hidden-state index (0 = embeddings, ``n`` = output of the n-th block).
+    device : str
+        ``auto``, ``cpu`` or ``cuda[:N]``.
+    dtype : str
+        ``auto``, ``float32``, ``bfloat16`` or ``float16``.
+    batch_size : int
+        Sequences per forward pass; sequences are sorted by length first, so padding is small.
+    max_length : int, optional
+        Longest sequence fed to the encoder, special tokens included; longer sentences are
+        encoded in overlapping windows. Defaults to the model's limit.
+
+    Notes
+    -----
+    A word's vector is the mean of its subword vectors (Jalili Sabet et al. 2020,
+    SimAlign). Blocks above ``layer`` are removed from the model, since they are never used.
+    """
+
+    def __init__(self, model=None, *, layer: int | None = None, device: str = "auto",
+                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
+        import torch
+
+        if batch_size < 1:
+            raise ConfigError("batch_size must be at least 1")
+        loaded = load_encoder(model)
+        self.source, self.is_embedded = loaded.source, loaded.is_embedded
+        config = loaded.model.config
+        n_layers = config.num_hidden_layers
+        self.layer = default_layer(n_layers, self.is_embedded) if layer is None else layer
+        if not 0 <= self.layer <= n_layers:
+            raise ConfigError(f"layer must be between 0 and {n_layers} for this model, not {self.layer}")
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.model = _drop_layers_above(loaded.model, self.layer).to(self.device)
+        self.mapper = SubwordMapper(loaded.tokenizer)
+        self.pad_id = loaded.tokenizer.pad_token_id or 0
+        limit = min(getattr(loaded.tokenizer, "model_max_length", 512) or 512,
+                    getattr(config, "max_position_embeddings", 512) or 512)
+        self.max_length = min(max_length or limit, limit)
+        self.batch_size = batch_size
+        self.hidden_size = config.hidden_size
+        self.windowed_sentences = 0
+        self._torch = torch
+
+    def embed(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Return one ``(n_words, hidden)`` float32 array of word vectors per sentence.
+
+        A word that its tokenizer turns into no subword at all gets a zero vector.
+        """
+        tokenized = self.mapper([list(words) for words in sentences])
+        segments, placements = [], []
+        for sentence in tokenized:
+            width = self.max_length - len(sentence.prefix) - len(sentence.suffix)
+            if width < 1:
+                raise ConfigError(f"max_length {self.max_length} leaves no room for words")
+            starts, window_of_token = plan_windows(len(sentence.content), width)
+            if len(starts) > 1:
+                self.windowed_sentences += 1
+            first = len(segments)
+            for start in starts:
+                segments.append(sentence.prefix + sentence.content[start : start + width] + sentence.suffix)
+            placements.append((first, starts, window_of_token))
+        states = self._forward(segments)
+        return [self._pool(sentence, states, *placement)
+                for sentence, placement in zip(tokenized, placements)]
+
+    def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:
+        torch = self._torch
+        offset = len(sentence.prefix)
+        n_content = len(sentence.content)
+        if n_content == 0:
+            return np.zeros((sentence.n_words, self.hidden_size), dtype=np.float32)
+        rows = [states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)] \
+            if len(starts) > 1 else states[first][offset : offset + n_content]
+        tokens = torch.stack(rows) if isinstance(rows, list) else rows
+        owners = torch.as_tensor(sentence.word_of_token)
+        keep = owners >= 0
+        sums = torch.zeros(sentence.n_words, tokens.shape[1], dtype=torch.float32)
+        sums.index_add_(0, owners[keep], tokens[keep].float())
+        counts = torch.bincount(owners[keep], minlength=sentence.n_words).clamp(min=1)
+        return (sums / counts[:, None]).numpy()
+
+    def _forward(self, segments: list[list[int]]) -> list:
+        """Run the encoder over id sequences; return each one's hidden states on the CPU."""
+        torch = self._torch
+        order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
+        out = [None] * len(segments)
+        autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype)
+                    if self.dtype != torch.float32 else nullcontext())
+        with torch.inference_mode(), autocast:
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                longest = len(segments[batch[-1]])
+                ids = torch.full((len(batch), longest), self.pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), longest), dtype=torch.long)
+                for row, k in enumerate(batch):
+                    ids[row, : len(segments[k])] = torch.as_tensor(segments[k])
+                    mask[row, : len(segments[k])] = 1
+                result = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                                    output_hidden_states=True)
+                hidden = result.hidden_states[self.layer].float().cpu()
+                for row, k in enumerate(batch):
+                    out[k] = hidden[row, : len(segments[k])]
+        return out
+
+
+def _drop_layers_above(model, layer: int):
+    """Keep only the blocks below ``layer`` where the architecture exposes them as a list."""
+    blocks = getattr(getattr(model, "encoder", None), "layer", None)
+    if blocks is not None and layer < len(blocks):
+        model.encoder.layer = blocks[:layer]
+        model.config.num_hidden_layers = layer
+    return model

@@ -1,0 +1,45 @@
+"""Argmax extraction (Jalili Sabet et al. 2020, SimAlign)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigError
+from .registry import register
+
+DIRECTIONS = ("intersection", "forward", "reverse", "union")
+
+
+def forward_argmax(similarity: np.ndarray) -> np.ndarray:
+    """Link each source word ``i`` to ``argmax_j S[i, j]``."""
+    links = np.zeros(similarity.shape, dtype=bool)
+    links[np.arange(similarity.shape[0]), similarity.argmax(axis=1)] = True
+    return links
+
+
+def reverse_argmax(similarity: np.ndarray) -> np.ndarray:
+    """Link each target word ``j`` to ``argmax_i S[i, j]``."""
+    return forward_argmax(similarity.T).T
+
+
+@register("argmax")
+def argmax(similarity: np.ndarray, *, direction: str = "intersection") -> np.ndarray:
+    """Links where a word is the most similar to its partner: forward, reverse, or both.
+
+    ``A = {(i, j) : j = argmax_j' S[i, j'] and i = argmax_i' S[i', j]}`` for ``intersection``;
+    ``forward`` keeps the first condition only, ``reverse`` the second, ``union`` either.
+
+    References
+    ----------
+    Jalili Sabet, Dufter, Yvon & Schütze (2020). SimAlign: High Quality Word Alignments
+    without Parallel Training Data using Static and Contextualized Embeddings. Findings of EMNLP.
+    """
+    if direction not in DIRECTIONS:
+        raise ConfigError(f"argmax direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    if direction == "forward":
+        return forward_argmax(similarity)
+    if direction == "reverse":
+        return reverse_argmax(similarity)
+    if direction == "union":
+        return forward_argmax(similarity) | reverse_argmax(similarity)
+    return forward_argmax(similarity) & reverse_argmax(similarity)

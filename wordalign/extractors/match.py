@@ -1,0 +1,28 @@
+"""Maximum-weight bipartite matching (Jalili Sabet et al. 2020, SimAlign "Match")."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .registry import register
+
+
+@register("match")
+def match(similarity: np.ndarray, *, min_similarity: float = -1.0) -> np.ndarray:
+    """One-to-one links maximizing the summed similarity (the Hungarian algorithm).
+
+    ``A = argmax_{M matching} sum_{(i, j) in M} S[i, j]``, then links with
+    ``S[i, j] < min_similarity`` are dropped. Every word of the shorter side is linked
+    unless dropped.
+
+    References
+    ----------
+    Jalili Sabet et al. (2020), SimAlign, Findings of EMNLP; Kuhn (1955), The Hungarian
+    method for the assignment problem.
+    """
+    rows, cols = linear_sum_assignment(similarity, maximize=True)
+    links = np.zeros(similarity.shape, dtype=bool)
+    keep = similarity[rows, cols] >= min_similarity
+    links[rows[keep], cols[keep]] = True
+    return links

@@ -1,0 +1,160 @@
+"""Reading parallel text and Pharaoh alignments; writing output without half-written lines."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError
+from .types import GoldAlignment, Link
+
+STDIN = "-"
+SEPARATOR = "|||"
+_WORD_SPLIT = re.compile(r"[ \t]+")
+_LINK = re.compile(r"^(\d+)([-?p])(\d+)$")
+
+
+def split_words(line: str) -> list[str]:
+    """Words of a pre-tokenized line: split on ASCII spaces and tabs only.
+
+    Other Unicode spaces (such as the ideographic space U+3000) are kept as tokens, because
+    gold sets tokenized that way count them as words.
+    """
+    stripped = line.strip(" \t")
+    return _WORD_SPLIT.split(stripped) if stripped else []
+
+
+def _decode(raw: bytes, path: str, number: int) -> str:
+    try:
+        return raw.decode("utf-8").rstrip("\n").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"invalid UTF-8 at byte {exc.start} of the line", path, number) from None
+
+
+def iter_lines(path: str) -> Iterator[str]:
+    """Yield decoded lines of a file (or stdin for ``-``), failing with ``file:line`` on bad UTF-8."""
+    if path == STDIN:
+        stream: BinaryIO = sys.stdin.buffer
+        yield from (_decode(raw, "<stdin>", n) for n, raw in enumerate(stream, 1))
+        return
+    try:
+        with open(path, "rb") as stream:
+            yield from (_decode(raw, path, n) for n, raw in enumerate(stream, 1))
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+
+
+def _split_pair(line: str, path: str, number: int) -> tuple[list[str], list[str]]:
+    if line.count(SEPARATOR) != 1:
+        if not line.strip():
+            return [], []
+        raise InputError(f"expected 'source ||| target' (exactly one '{SEPARATOR}'), "
+                         f"found {line.count(SEPARATOR)}", path, number)
+    src, tgt = line.split(SEPARATOR)
+    return split_words(src), split_words(tgt)
+
+
+@dataclass
+class ParallelInput:
+    """Sentence pairs from two line-aligned files, or one ``src ||| tgt`` file or stdin.
+
+    Files are checked completely when this object is made (existence, UTF-8, line counts,
+    separators), so that errors surface before any model is loaded; the pairs are then read
+    again lazily, in constant memory. Standard input can be read only once and is checked
+    line by line as it streams.
+    """
+
+    src_path: str
+    tgt_path: str | None = None
+    n_pairs: int | None = None
+
+    def __post_init__(self):
+        if self.src_path != STDIN:
+            self.n_pairs = self._validate()
+
+    def _validate(self) -> int:
+        if self.tgt_path is None:
+            count = 0
+            for count, line in enumerate(iter_lines(self.src_path), 1):
+                _split_pair(line, self.src_path, count)
+            return count
+        src_count = sum(1 for _ in iter_lines(self.src_path))
+        tgt_count = sum(1 for _ in iter_lines(self.tgt_path))
+        if src_count != tgt_count:
+            raise InputError(f"line counts differ: {self.src_path} has {src_count} lines, "
+                             f"{self.tgt_path} has {tgt_count}; the files must be line-aligned",
+                             self.tgt_path, min(src_count, tgt_count) + 1)
+        return src_count
+
+    def __iter__(self) -> Iterator[tuple[list[str], list[str]]]:
+        if self.tgt_path is None:
+            for number, line in enumerate(iter_lines(self.src_path), 1):
+                yield _split_pair(line, self.src_path, number)
+            return
+        for src, tgt in zip(iter_lines(self.src_path), iter_lines(self.tgt_path), strict=True):
+            yield split_words(src), split_words(tgt)
+
+
+def parse_links(text: str, path: str = "<string>", number: int = 0,
+                one_based: bool = False) -> GoldAlignment:
+    """Parse one Pharaoh line: ``i-j`` sure, ``i?j`` or ``ipj`` possible.
+
+    Returns
+    -------
+    GoldAlignment
+        0-based links; ``possible`` is the union of sure and possible links (Och & Ney 2003).
+    """
+    sure, possible = set(), set()
+    shift = 1 if one_based else 0
+    for token in text.split():
+        token = token.split(":", 1)[0]  # a per-link score suffix is not part of the link
+        match = _LINK.match(token)
+        if not match:
+            raise InputError(f"malformed link {token!r} (expected i-j, i?j or ipj)", path, number)
+        i, j = int(match.group(1)) - shift, int(match.group(3)) - shift
+        if i < 0 or j < 0:
+            raise InputError(f"link {token!r} has an index below 1 but --one-based was given", path, number)
+        (sure if match.group(2) == "-" else possible).add((i, j))
+    return GoldAlignment(frozenset(sure), frozenset(sure | possible))
+
+
+def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
+    """Read a whole Pharaoh file (gold or hypothesis), one :class:`GoldAlignment` per line."""
+    return [parse_links(line, path, n, one_based) for n, line in enumerate(iter_lines(path), 1)]
+
+
+def format_links(links: list[Link]) -> str:
+    return " ".join(f"{i}-{j}" for i, j in links)
+
+
+@contextmanager
+def atomic_output(path: str | None):
+    """Yield a text stream for the output; for a file, publish it only once it is complete.
+
+    A file is written to a temporary sibling and renamed over ``path`` at the end, so a crash
+    or Ctrl-C leaves either the old file or the complete new one, never a partial one.
+    """
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    if target.parent and not target.parent.is_dir():
+        raise InputError("output directory does not exist", str(target.parent))
+    fd, staging = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        os.replace(staging, target)
+    finally:
+        if os.path.exists(staging):
+            os.unlink(staging)

@@ -1,0 +1,68 @@
+"""Where encoders come from: the embedded default or any Hugging Face model directory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ModelError
+from .embedded import embedded_model_dir
+
+EMBEDDED = "embedded"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedEncoder:
+    """A transformer encoder, its fast tokenizer, and where they came from."""
+
+    model: object
+    tokenizer: object
+    source: str
+    is_embedded: bool
+
+
+def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
+    """Return ``(path or hub name, is_embedded)`` for a ``--model`` value (``None`` = embedded)."""
+    if model is None or str(model) == EMBEDDED:
+        return str(embedded_model_dir()), True
+    return str(model), False
+
+
+def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
+    """Load a transformer encoder and its fast tokenizer.
+
+    Parameters
+    ----------
+    model : str or path, optional
+        ``None`` or ``"embedded"`` for the embedded multilingual-e5-small; a local directory
+        with ``config.json`` and a fast tokenizer (mBERT, XLM-R, LaBSE, fine-tuned
+        checkpoints); or a hub name, which works only where the hub is reachable.
+    """
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    source, is_embedded = resolve_model(model)
+    local = Path(source).expanduser()
+    if local.exists() and not (local / "config.json").is_file():
+        raise ModelError(f"{local} is not a Hugging Face model directory (no config.json)")
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # "pooler weights newly initialized" is noise for us
+    hf_logging.disable_progress_bar()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
+        encoder = AutoModel.from_pretrained(source)
+    except (OSError, ValueError) as exc:
+        if local.exists():
+            raise ModelError(f"cannot load the model in {local}: {exc}") from exc
+        raise ModelError(
+            f"cannot load model '{source}': it is not a local directory and the model hub "
+            "could not provide it (offline?). Download it where a hub is reachable "
+            "(e.g. `huggingface-cli download NAME --local-dir DIR`) and pass --model DIR."
+        ) from exc
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+    return LoadedEncoder(encoder.eval(), tokenizer, source, is_embedded)

