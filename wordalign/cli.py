@@ -91,25 +91,29 @@ def extractors():
         typer.echo(f"{name:<10} {info.summary}" + (f"\n{'':<10} parameters: {params}" if params else ""))
 
 
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code; errors become a message on stderr."""
+    import click
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except WordAlignError as exc:
+        typer.echo(f"wordalign: error: {exc}", err=True)
+        return exc.exit_code
+    except click.ClickException as exc:  # usage errors: unknown option, missing argument
+        exc.show()
+        return exc.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        typer.echo("wordalign: interrupted", err=True)
+        return 130
+    return 0
+
+
 def main() -> None:
-    """Entry point: set up stdio and logging, run the app, map errors to exit codes."""
+    """Console entry point: UTF-8 stdio, quiet SIGPIPE, logging on stderr."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `wordalign align … | head` exits quietly
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8")
     logging.basicConfig(level=logging.INFO, format="wordalign: %(message)s", stream=sys.stderr)
-    try:
-        app(standalone_mode=False)
-    except WordAlignError as exc:
-        typer.echo(f"wordalign: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("wordalign: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    sys.exit(run())

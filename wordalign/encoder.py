@@ -134,6 +134,13 @@ class WordEncoder:
 
         A word that its tokenizer turns into no subword at all gets a zero vector.
         """
+        return self.embed_layers(sentences, (self.layer,))[self.layer]
+
+    def embed_layers(self, sentences: Sequence[Sequence[str]],
+                     layers: Sequence[int]) -> dict[int, list[np.ndarray]]:
+        """Like :meth:`embed`, for several layers at most ``self.layer`` from one forward pass."""
+        if any(not 0 <= layer <= self.layer for layer in layers):
+            raise ConfigError(f"layers must be between 0 and {self.layer} for this encoder")
         tokenized = self.mapper([list(words) for words in sentences])
         segments, placements = [], []
         for sentence in tokenized:
@@ -147,9 +154,9 @@ class WordEncoder:
             for start in starts:
                 segments.append(sentence.prefix + sentence.content[start : start + width] + sentence.suffix)
             placements.append((first, starts, window_of_token))
-        states = self._forward(segments)
-        return [self._pool(sentence, states, *placement)
-                for sentence, placement in zip(tokenized, placements)]
+        states = self._forward(segments, layers)
+        return {layer: [self._pool(sentence, states[layer], *placement)
+                        for sentence, placement in zip(tokenized, placements)] for layer in layers}
 
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:
         torch = self._torch
@@ -167,11 +174,11 @@ class WordEncoder:
         counts = torch.bincount(owners[keep], minlength=sentence.n_words).clamp(min=1)
         return (sums / counts[:, None]).numpy()
 
-    def _forward(self, segments: list[list[int]]) -> list:
-        """Run the encoder over id sequences; return each one's hidden states on the CPU."""
+    def _forward(self, segments: list[list[int]], layers: Sequence[int]) -> dict[int, list]:
+        """Run the encoder over id sequences; return their hidden states per layer, on the CPU."""
         torch = self._torch
         order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
-        out = [None] * len(segments)
+        out = {layer: [None] * len(segments) for layer in layers}
         autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype)
                     if self.dtype != torch.float32 else nullcontext())
         with torch.inference_mode(), autocast:
@@ -185,9 +192,10 @@ class WordEncoder:
                     mask[row, : len(segments[k])] = 1
                 result = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
                                     output_hidden_states=True)
-                hidden = result.hidden_states[self.layer].float().cpu()
-                for row, k in enumerate(batch):
-                    out[k] = hidden[row, : len(segments[k])]
+                for layer in layers:
+                    hidden = result.hidden_states[layer].float().cpu()
+                    for row, k in enumerate(batch):
+                        out[layer][k] = hidden[row, : len(segments[k])]
         return out
 
 

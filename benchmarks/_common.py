@@ -1,0 +1,84 @@
+"""Shared helpers of the benchmark scripts: gold sets, encoding once, scoring many extractors."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "data" / "gold"
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT))
+
+from wordalign.evaluation import AlignmentScore, score_alignments  # noqa: E402
+from wordalign.extractors import bind  # noqa: E402
+from wordalign.io import ParallelInput, read_alignments  # noqa: E402
+from wordalign.similarity import cosine_similarity  # noqa: E402
+
+# The five standard bilingual sets: display name -> folder under data/gold/.
+STANDARD_SETS = {"De-En": "deen", "En-Fr": "enfr", "Ro-En": "roen", "Zh-En": "zhen", "Ja-En": "jaen_kftt_test"}
+TEST_SPLITS = {"De-En": "splits/deen_test", "En-Fr": "splits/enfr_test", "Ro-En": "splits/roen_test",
+               "Zh-En": "splits/zhen_test", "Ja-En": "jaen_kftt_test"}
+TUNING_SPLITS = {name: (f"splits/{key}_train", f"splits/{key}_dev")
+                 for name, key in [("De-En", "deen"), ("En-Fr", "enfr"), ("Ro-En", "roen"),
+                                   ("Zh-En", "zhen"), ("Ja-En", "jaen")]}
+
+
+@dataclass
+class GoldSet:
+    name: str
+    pairs: list[tuple[list[str], list[str]]]
+    gold: list
+
+    @classmethod
+    def load(cls, name: str, *folders: str) -> "GoldSet":
+        pairs, gold = [], []
+        for folder in folders:
+            path = GOLD / folder
+            pairs += list(ParallelInput(str(path / "src.txt"), str(path / "tgt.txt")))
+            gold += read_alignments(str(path / "gold.txt"))
+        return cls(name, pairs, gold)
+
+
+def encode_pairs(encoder, gold_set: GoldSet, layers) -> dict[int, list[tuple[np.ndarray, np.ndarray]]]:
+    """Word vectors of every pair, per layer, from one encoder pass over both sides."""
+    n = len(gold_set.pairs)
+    sentences = [src for src, _ in gold_set.pairs] + [tgt for _, tgt in gold_set.pairs]
+    by_layer = encoder.embed_layers(sentences, list(layers))
+    return {layer: [(vectors[k], vectors[n + k]) for k in range(n)] for layer, vectors in by_layer.items()}
+
+
+def similarities(vectors, centering: str) -> list[np.ndarray]:
+    return [cosine_similarity(src, tgt, centering) for src, tgt in vectors]
+
+
+def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: dict) -> tuple[AlignmentScore, float]:
+    """Corpus score of one extractor over precomputed similarity matrices, and seconds per pair."""
+    extract = bind(extractor, params)
+    started = time.perf_counter()
+    hyps = [list(zip(*np.nonzero(extract(sim)))) for sim in sims]
+    return score_alignments(gold, hyps), (time.perf_counter() - started) / max(1, len(sims))
+
+
+def machine() -> str:
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+
+
+def git_revision() -> str:
+    try:
+        return subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:.1f}"

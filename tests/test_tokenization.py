@@ -1,0 +1,54 @@
+"""Subword → word mapping with the real embedded tokenizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from transformers import AutoTokenizer
+
+from wordalign.tokenization import SubwordMapper
+
+
+@pytest.fixture(scope="module")
+def mapper(embedded_dir):
+    return SubwordMapper(AutoTokenizer.from_pretrained(embedded_dir))
+
+
+def test_every_word_owns_its_pieces_and_specials_are_separate(mapper):
+    (sentence,) = mapper([["Das", "Haus", "unbeschreiblich"]])
+    assert sentence.prefix == [0] and sentence.suffix == [2]  # <s> … </s>
+    assert sentence.n_words == 3
+    owners = sentence.word_of_token
+    assert owners[0] == 0 and owners[-1] == 2 and (np.diff(owners) >= 0).all()
+    assert len(sentence.content) == len(owners)
+
+
+def test_bare_metaspace_is_left_out_of_pooling(mapper):
+    tokens = mapper.tokenizer.convert_ids_to_tokens
+    (sentence,) = mapper([["日本", "の", "首都"]])
+    pieces = tokens(sentence.content)
+    bare = [k for k, piece in enumerate(pieces) if piece == "▁"]
+    assert bare, pieces  # the tokenizer does emit them for unspaced scripts
+    assert all(sentence.word_of_token[k] == -1 for k in bare)
+    assert set(sentence.word_of_token[sentence.word_of_token >= 0]) == {0, 1, 2}
+
+
+def test_a_word_that_is_only_a_metaspace_keeps_it(mapper):
+    (sentence,) = mapper([["a", "\u3000", "b"]])
+    assert 1 in sentence.word_of_token.tolist()
+
+
+def test_a_word_without_pieces_is_counted(mapper):
+    (sentence,) = mapper([["a", "\x01", "b"]])
+    assert sentence.n_words == 3
+    assert 1 not in sentence.word_of_token.tolist()
+
+
+def test_slow_tokenizers_are_refused():
+    class Slow:
+        is_fast = False
+
+    from wordalign.errors import ModelError
+
+    with pytest.raises(ModelError, match="fast tokenizer"):
+        SubwordMapper(Slow())
