@@ -23,8 +23,6 @@ from wordalign.similarity import cosine_similarity  # noqa: E402
 
 # The five standard bilingual sets: display name -> folder under data/gold/.
 STANDARD_SETS = {"De-En": "deen", "En-Fr": "enfr", "Ro-En": "roen", "Zh-En": "zhen", "Ja-En": "jaen_kftt_test"}
-TEST_SPLITS = {"De-En": "splits/deen_test", "En-Fr": "splits/enfr_test", "Ro-En": "splits/roen_test",
-               "Zh-En": "splits/zhen_test", "Ja-En": "jaen_kftt_test"}
 TUNING_SPLITS = {name: (f"splits/{key}_train", f"splits/{key}_dev")
                  for name, key in [("De-En", "deen"), ("En-Fr", "enfr"), ("Ro-En", "roen"),
                                    ("Zh-En", "zhen"), ("Ja-En", "jaen")]}
@@ -58,12 +56,17 @@ def similarities(vectors, centering: str) -> list[np.ndarray]:
     return [cosine_similarity(src, tgt, centering) for src, tgt in vectors]
 
 
-def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: dict) -> tuple[AlignmentScore, float]:
-    """Corpus score of one extractor over precomputed similarity matrices, and seconds per pair."""
+def extract_all(sims: list[np.ndarray], extractor: str, params: dict) -> tuple[list[list], float]:
+    """Links of one extractor over precomputed similarity matrices, and seconds per pair."""
     extract = bind(extractor, params)
     started = time.perf_counter()
     hyps = [list(zip(*np.nonzero(extract(sim)))) for sim in sims]
-    return score_alignments(gold, hyps), (time.perf_counter() - started) / max(1, len(sims))
+    return hyps, (time.perf_counter() - started) / max(1, len(sims))
+
+
+def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: dict) -> AlignmentScore:
+    """Corpus score of one extractor over precomputed similarity matrices."""
+    return score_alignments(gold, extract_all(sims, extractor, params)[0])
 
 
 def machine() -> str:

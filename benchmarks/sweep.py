@@ -48,7 +48,7 @@ def main() -> None:
             sims = similarities(by_layer[layer], centering)
             for extractor, configs in GRID.items():
                 for params in configs:
-                    score, _ = score_extractor(sims, gold_set.gold, extractor, params)
+                    score = score_extractor(sims, gold_set.gold, extractor, params)
                     aer.setdefault((layer, centering, extractor, json.dumps(params)), {})[name] = score.aer
         print(f"{name}: done ({time.perf_counter() - started:.0f} s)", flush=True)
 

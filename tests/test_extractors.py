@@ -45,7 +45,7 @@ def test_itermax_extends_the_argmax_intersection(sim):
 @settings(max_examples=60, deadline=None)
 @given(similarity)
 def test_match_is_one_to_one_and_covers_the_shorter_side(sim):
-    links = bind("match")(sim)
+    links = bind("match", {"min_similarity": -1.0})(sim)
     assert (links.sum(axis=0) <= 1).all() and (links.sum(axis=1) <= 1).all()
     assert links.sum() == min(sim.shape)
 

@@ -164,9 +164,10 @@ class WordEncoder:
         n_content = len(sentence.content)
         if n_content == 0:
             return np.zeros((sentence.n_words, self.hidden_size), dtype=np.float32)
-        rows = [states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)] \
-            if len(starts) > 1 else states[first][offset : offset + n_content]
-        tokens = torch.stack(rows) if isinstance(rows, list) else rows
+        if len(starts) == 1:
+            tokens = states[first][offset : offset + n_content]
+        else:
+            tokens = torch.stack([states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)])
         owners = torch.as_tensor(sentence.word_of_token)
         keep = owners >= 0
         sums = torch.zeros(sentence.n_words, tokens.shape[1], dtype=torch.float32)

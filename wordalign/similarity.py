@@ -21,7 +21,7 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
-def cosine_similarity(src: np.ndarray, tgt: np.ndarray, centering: str = "sentence") -> np.ndarray:
+def cosine_similarity(src: np.ndarray, tgt: np.ndarray, centering: str = "pair") -> np.ndarray:
     """``S[i, j] = cos(x_i - m_x, y_j - m_y)`` for source word vectors ``x`` and target ``y``.
 
     Parameters

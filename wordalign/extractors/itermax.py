@@ -9,7 +9,7 @@ from .registry import register
 
 
 @register("itermax")
-def itermax(similarity: np.ndarray, *, iterations: int = 2, alpha: float = 0.9) -> np.ndarray:
+def itermax(similarity: np.ndarray, *, iterations: int = 2, alpha: float = 0.8) -> np.ndarray:
     """Mutual argmax, repeated to give still-unaligned words a second chance.
 
     Round 1 is the argmax intersection. In each later round, with ``u_i``/``u_j`` = 1 for a

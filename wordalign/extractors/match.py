@@ -9,7 +9,7 @@ from .registry import register
 
 
 @register("match")
-def match(similarity: np.ndarray, *, min_similarity: float = -1.0) -> np.ndarray:
+def match(similarity: np.ndarray, *, min_similarity: float = 0.2) -> np.ndarray:
     """One-to-one links maximizing the summed similarity (the Hungarian algorithm).
 
     ``A = argmax_{M matching} sum_{(i, j) in M} S[i, j]``, then links with

@@ -1,0 +1,56 @@
+"""The aligner with the real embedded encoder: quality sanity, batching, long and tiny inputs."""
+
+from __future__ import annotations
+
+from wordalign import parse_links, score_alignments
+
+from conftest import GOLD
+
+
+def read(name: str, count: int):
+    folder = GOLD / name
+    src = folder.joinpath("src.txt").read_text(encoding="utf-8").splitlines()[:count]
+    tgt = folder.joinpath("tgt.txt").read_text(encoding="utf-8").splitlines()[:count]
+    gold = [parse_links(line) for line in folder.joinpath("gold.txt").read_text().splitlines()[:count]]
+    return [(s.split(" "), t.split(" ")) for s, t in zip(src, tgt)], gold
+
+
+def test_simple_pair(aligner):
+    pair = aligner.align("Das Haus ist klein .", "The house is small .")
+    assert pair.links == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]
+    assert pair.pharaoh() == "0-0 1-1 2-2 3-3 4-4"
+
+
+def test_quality_on_a_gold_sample_is_far_from_chance(aligner):
+    pairs, gold = read("deen", 40)
+    score = score_alignments(gold, [p.links for p in aligner.align_batch(pairs)])
+    assert score.aer < 0.3
+
+
+def test_batched_output_equals_one_pair_at_a_time(aligner):
+    pairs, _ = read("zhen", 10)
+    together = aligner.align_batch(pairs)
+    alone = [aligner.align(*pair) for pair in pairs]
+    assert [p.links for p in together] == [p.links for p in alone]
+    streamed = list(aligner.align_stream(iter(pairs), chunk_size=3))
+    assert [p.links for p in streamed] == [p.links for p in alone]
+
+
+def test_tiny_and_empty_pairs(aligner):
+    one, many, empty = aligner.align_batch([(["Haus"], ["house"]), (["Haus"], "the big house".split()), ([], ["x"])])
+    assert one.links == [(0, 0)]
+    assert many.links and all(i == 0 and 0 <= j < 3 for i, j in many.links)
+    assert empty.links == [] and empty.unaligned_tgt == [0]
+
+
+def test_long_pair_is_windowed_and_every_word_can_be_aligned(aligner):
+    pairs, _ = read("deen", 60)
+    src = [w for s, _ in pairs for w in s]
+    tgt = [w for _, t in pairs for w in t]
+    assert len(src) > 1000  # far beyond the 512-subword window
+    before = aligner.encoder.windowed_sentences
+    pair = aligner.align(src, tgt)
+    assert aligner.encoder.windowed_sentences == before + 2
+    linked = {i for i, _ in pair.links}
+    assert max(linked) > len(src) - 20  # the end of the sentence was not dropped
+    assert all(0 <= i < len(src) and 0 <= j < len(tgt) for i, j in pair.links)

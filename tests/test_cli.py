@@ -1,0 +1,125 @@
+"""The command line end to end with the real embedded encoder, against golden files.
+
+Regenerate the golden files after an intended change of output:
+    WORDALIGN_UPDATE_GOLDEN=1 python -m pytest tests/test_cli.py
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wordalign.cli import run
+
+from conftest import GOLD
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+DEEN = GOLD / "deen"
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("WORDALIGN_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The first 6 De-En gold pairs, with an empty-source pair inserted as line 3."""
+    folder = tmp_path_factory.mktemp("sample")
+    src = DEEN.joinpath("src.txt").read_text(encoding="utf-8").splitlines()[:6]
+    tgt = DEEN.joinpath("tgt.txt").read_text(encoding="utf-8").splitlines()[:6]
+    src.insert(2, "")
+    tgt.insert(2, "an orphan line")
+    (folder / "src.txt").write_text("\n".join(src) + "\n", encoding="utf-8")
+    (folder / "tgt.txt").write_text("\n".join(tgt) + "\n", encoding="utf-8")
+    (folder / "joint.txt").write_text("".join(f"{s} ||| {t}\n" for s, t in zip(src, tgt)), encoding="utf-8")
+    return folder
+
+
+def test_align_pharaoh_golden_with_empty_line(sample, capsys, caplog):
+    with caplog.at_level(logging.WARNING, logger="wordalign"):
+        assert run(["align", str(sample / "src.txt"), str(sample / "tgt.txt"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    lines = out.split("\n")[:-1]
+    assert len(lines) == 7 and lines[2] == ""
+    assert "1 pairs have an empty side" in caplog.text
+    check_golden("sample.pharaoh", out)
+
+
+def test_jsonl_and_scores_formats_golden(sample, capsys):
+    assert run(["align", str(sample / "joint.txt"), "-f", "jsonl", "-q"]) == 0
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records[2]["src"] == [] and records[2]["links"] == [] and records[2]["unaligned_tgt"] == [0, 1, 2]
+    assert all(len(r["links"]) == len(r["scores"]) for r in records)
+    check_golden("sample.jsonl", out)
+    assert run(["align", str(sample / "joint.txt"), "-f", "scores", "-e", "itermax", "-q"]) == 0
+    check_golden("sample.itermax.scores", capsys.readouterr().out)
+
+
+def test_output_file_is_written(sample, tmp_path, capsys):
+    out = tmp_path / "out.pharaoh"
+    assert run(["align", str(sample / "src.txt"), str(sample / "tgt.txt"), "-o", str(out), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert out.read_text() == (GOLDEN / "sample.pharaoh").read_text()
+
+
+def test_bad_input_fails_before_the_model_loads_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    import wordalign.pipeline
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the input was validated")
+
+    monkeypatch.setattr(wordalign.pipeline, "Aligner", no_model)
+    src, tgt, out = tmp_path / "src.txt", tmp_path / "tgt.txt", tmp_path / "out.txt"
+    src.write_text("a b\nc d\n")
+    tgt.write_text("x y\n")
+    assert run(["align", str(src), str(tgt), "-o", str(out)]) == 2
+    assert "tgt.txt:2: line counts differ" in capsys.readouterr().err
+    assert not out.exists()
+    assert run(["align", str(tmp_path / "missing.txt"), str(tgt)]) == 2
+    assert "missing.txt: no such file" in capsys.readouterr().err
+    tgt.write_bytes(b"x y\n\xc3\x28\n")
+    assert run(["align", str(src), str(tgt)]) == 2
+    assert "tgt.txt:2: invalid UTF-8" in capsys.readouterr().err
+
+
+def test_unknown_extractor_and_bad_param_are_reported(sample, capsys):
+    assert run(["align", str(sample / "joint.txt"), "-e", "nope"]) == 2
+    assert "Unknown extractor 'nope'. Available: argmax" in capsys.readouterr().err
+    assert run(["align", str(sample / "joint.txt"), "-p", "threshold"]) == 2
+    assert "--param expects KEY=VALUE" in capsys.readouterr().err
+
+
+def test_score_golden(capsys):
+    hyp = GOLDEN / "sample.pharaoh"
+    gold = GOLDEN / "sample.gold"
+    assert run(["score", str(gold), str(hyp)]) == 0
+    check_golden("sample.score.txt", capsys.readouterr().out)
+    assert run(["score", str(gold), str(hyp), "--json", "--per-sentence"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["sentences"]) == 7 and 0 < report["corpus"]["aer"] < 1
+
+
+def test_extractors_listing_golden(capsys):
+    assert run(["extractors"]) == 0
+    check_golden("extractors.txt", capsys.readouterr().out)
+
+
+def test_console_script_reads_stdin_and_survives_a_closed_pipe(sample):
+    joint = (sample / "joint.txt").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "wordalign", "align", "-", "-q"], input=joint,
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode() == (GOLDEN / "sample.pharaoh").read_text()
+    head = subprocess.run(f"{sys.executable} -m wordalign align - -q | head -1", shell=True, input=joint,
+                          capture_output=True, timeout=300)
+    assert head.returncode == 0 and b"Traceback" not in head.stderr
