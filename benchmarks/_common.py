@@ -23,6 +23,9 @@ from wordalign.similarity import cosine_similarity  # noqa: E402
 
 # The five standard bilingual sets: display name -> folder under data/gold/.
 STANDARD_SETS = {"De-En": "deen", "En-Fr": "enfr", "Ro-En": "roen", "Zh-En": "zhen", "Ja-En": "jaen_kftt_test"}
+MONO_DEV = {"MTRef": "mono_mtref_dev", "Wiki": "mono_wiki_dev", "Edinburgh++": "mono_edinburgh_dev",
+            "MSR-RTE": "mono_msr_rte_dev"}
+MONO_TEST = {name: folder.replace("_dev", "_test") for name, folder in MONO_DEV.items()}
 TUNING_SPLITS = {name: (f"splits/{key}_train", f"splits/{key}_dev")
                  for name, key in [("De-En", "deen"), ("En-Fr", "enfr"), ("Ro-En", "roen"),
                                    ("Zh-En", "zhen"), ("Ja-En", "jaen")]}
@@ -33,6 +36,10 @@ class GoldSet:
     name: str
     pairs: list[tuple[list[str], list[str]]]
     gold: list
+
+    @property
+    def lengths(self) -> list[tuple[int, int]]:
+        return [(len(src), len(tgt)) for src, tgt in self.pairs]
 
     @classmethod
     def load(cls, name: str, *folders: str) -> "GoldSet":
@@ -56,11 +63,17 @@ def similarities(vectors, centering: str) -> list[np.ndarray]:
     return [cosine_similarity(src, tgt, centering) for src, tgt in vectors]
 
 
-def extract_all(sims: list[np.ndarray], extractor: str, params: dict) -> tuple[list[list], float]:
+def word_norms(vectors) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per pair, the norms of the source and target word vectors (for ``marginals=norm``)."""
+    return [(np.linalg.norm(src, axis=1), np.linalg.norm(tgt, axis=1)) for src, tgt in vectors]
+
+
+def extract_all(sims: list[np.ndarray], extractor: str, params: dict, weights=None) -> tuple[list[list], float]:
     """Links of one extractor over precomputed similarity matrices, and seconds per pair."""
     extract = bind(extractor, params)
+    weights = weights or [None] * len(sims)
     started = time.perf_counter()
-    hyps = [list(zip(*np.nonzero(extract(sim)))) for sim in sims]
+    hyps = [list(zip(*np.nonzero(extract(sim, w)))) for sim, w in zip(sims, weights)]
     return hyps, (time.perf_counter() - started) / max(1, len(sims))
 
 

@@ -1,12 +1,14 @@
-"""Alignment quality of every extractor on the five standard bilingual sets.
+"""Alignment quality of every extractor on the bilingual and monolingual gold sets.
 
     python benchmarks/quality.py        # writes benchmarks/results/quality.md and quality.json
 
-Full sets and test splits (data/make_splits.py), AER / precision / recall / F1 in %, with every
-extractor at its default parameters on one encoding per set, at the default layer and
-centering: the default extractor's row is exactly what `wordalign align` prints without flags.
-SimAlign rows come from benchmarks/results/simalign.json (benchmarks/simalign_baseline.py),
-run on the same converted encoder.
+Bilingual: the five standard sets, full and test splits (data/make_splits.py). Monolingual:
+the test splits of MTRef, Wiki, Edinburgh++ and MSR-RTE, with null-alignment F1. Every
+extractor runs at its dev-tuned parameters for the setting (wordalign/settings.py) on one
+encoding per set, at the default layer and centering, so the default extractor's row is
+exactly what `wordalign align` prints without flags (with `--setting monolingual` for the
+monolingual table). SimAlign rows come from benchmarks/results/simalign.json
+(benchmarks/simalign_baseline.py), run on the same converted encoder.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import json
 import sys
 import time
 
-from _common import (ROOT, RESULTS, STANDARD_SETS, GoldSet, encode_pairs, extract_all, git_revision, machine,
-                     similarities,
-                     pct)
+from _common import (MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, encode_pairs, extract_all, git_revision,
+                     machine, pct, similarities, word_norms)
 
 from wordalign import Aligner
-from wordalign.aligner import DEFAULT_EXTRACTOR
 from wordalign.evaluation import score_alignments
-from wordalign.extractors import available, get_extractor
+from wordalign.extractors import available
+from wordalign.settings import DEFAULT_EXTRACTOR, resolve_extractor
 
 sys.path.insert(0, str(ROOT / "data"))
 from make_splits import SPLITS  # noqa: E402
@@ -34,26 +35,28 @@ TEST_RANGES = {"De-En": SPLITS["deen"][1]["test"], "En-Fr": SPLITS["enfr"][1]["t
 METRICS = ("aer", "precision", "recall", "f1")
 
 
-def measure(aligner: Aligner, gold_set: GoldSet, test_range: tuple[int, int]) -> dict:
+def measure(aligner: Aligner, gold_set: GoldSet, setting: str, test_range: tuple[int, int] | None = None) -> dict:
     started = time.perf_counter()
     vectors = encode_pairs(aligner.encoder, gold_set, [aligner.encoder.layer])[aligner.encoder.layer]
     encode_ms = 1000 * (time.perf_counter() - started) / len(gold_set.pairs)
-    sims = similarities(vectors, aligner.centering)
-    begin, end = test_range
+    sims, norms = similarities(vectors, aligner.centering), word_norms(vectors)
+    begin, end = test_range or (0, len(gold_set.pairs))
     rows = {"full": {}, "test": {}, "encode_ms_per_pair": encode_ms}
     for name in available():
-        hyps, seconds = extract_all(sims, name, {})
-        rows["full"][name] = score_alignments(gold_set.gold, hyps).as_dict() | {"extract_ms_per_pair": 1000 * seconds}
-        rows["test"][name] = score_alignments(gold_set.gold[begin:end], hyps[begin:end]).as_dict()
+        hyps, seconds = extract_all(sims, name, resolve_extractor(setting, name, None)[1], norms)
+        lengths = gold_set.lengths
+        rows["full"][name] = (score_alignments(gold_set.gold, hyps, lengths).as_dict()
+                              | {"extract_ms_per_pair": 1000 * seconds})
+        rows["test"][name] = score_alignments(gold_set.gold[begin:end], hyps[begin:end], lengths[begin:end]).as_dict()
     return rows
 
 
-def table(results: dict, part: str) -> list[str]:
+def table(results: dict, part: str, setting: str, metrics=METRICS) -> list[str]:
     sets = list(results)
     lines = ["| method | " + " | ".join(sets) + " |", "|---" * (len(sets) + 1) + "|"]
     for name in available():
-        label = f"**{name}** (default)" if name == DEFAULT_EXTRACTOR else name
-        cells = [" / ".join(pct(results[s][part][name][m]) for m in METRICS) for s in sets]
+        label = f"**{name}** (default)" if name == DEFAULT_EXTRACTOR[setting] else name
+        cells = [" / ".join(pct(results[s][part][name][m]) for m in metrics) for s in sets]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
@@ -68,43 +71,59 @@ def simalign_rows(sets: list[str]) -> list[str]:
         for method in ("argmax", "itermax", "match")]
 
 
+def timing(results: dict) -> str:
+    sets = list(results)
+    encode = sum(results[s]["encode_ms_per_pair"] for s in sets) / len(sets)
+    extract = ", ".join(f"{n} {sum(results[s]['full'][n]['extract_ms_per_pair'] for s in sets) / len(sets):.2f}"
+                        for n in available())
+    return (f"Time per pair, averaged over these sets: encoder {encode:.1f} ms (both sentences, batch 32, "
+            f"float32, 2 CPU threads); extraction in ms: {extract}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     aligner = Aligner(args.model, device="cpu")
-    results = {}
+    bilingual, monolingual = {}, {}
     for name, folder in STANDARD_SETS.items():
-        results[name] = measure(aligner, GoldSet.load(name, folder), TEST_RANGES[name])
-        print(f"{name}: AER {pct(results[name]['full'][DEFAULT_EXTRACTOR]['aer'])}", flush=True)
-    sets = list(STANDARD_SETS)
-    params = {n: get_extractor(n).defaults for n in available()}
-    timing = ", ".join(f"{s} {results[s]['encode_ms_per_pair']:.1f}" for s in sets)
+        bilingual[name] = measure(aligner, GoldSet.load(name, folder), "bilingual", TEST_RANGES[name])
+        print(f"{name}: AER {pct(bilingual[name]['full'][DEFAULT_EXTRACTOR['bilingual']]['aer'])}", flush=True)
+    for name, folder in MONO_TEST.items():
+        monolingual[name] = measure(aligner, GoldSet.load(name, folder), "monolingual")
+        print(f"{name}: F1 {pct(monolingual[name]['full'][DEFAULT_EXTRACTOR['monolingual']]['f1'])}", flush=True)
+    encoder = "embedded multilingual-e5-small (4-bit)" if aligner.encoder.is_embedded else aligner.encoder.source
     lines = [
         f"Command: `python benchmarks/quality.py` · revision {git_revision()} · {machine()}",
         "",
-        f"Encoder: {'embedded multilingual-e5-small (4-bit)' if aligner.encoder.is_embedded else aligner.encoder.source}, "
-        f"layer {aligner.encoder.layer}, centering `{aligner.centering}`. Extractor parameters: "
-        + "; ".join(f"`{n}` " + " ".join(f"{k}={v}" for k, v in p.items()) for n, p in params.items()) + ".",
+        f"Encoder: {encoder}, layer {aligner.encoder.layer}, centering `{aligner.centering}`; extractor "
+        "parameters per setting as tuned on dev data (wordalign/settings.py). Each cell: AER / precision / "
+        "recall / F1 (%); lower AER is better. SimAlign: PyPI simalign on the same converted encoder "
+        "(subword level, layer 7).",
         "",
-        "Each cell: AER / precision / recall / F1 (%); lower AER is better. SimAlign: PyPI simalign "
-        "on the same converted encoder (subword level, layer 7).",
+        "**Bilingual, full gold sets** (De-En 508, En-Fr 447, Ro-En 248, Zh-En 450, Ja-En KFTT test 582 pairs)",
         "",
-        "**Full gold sets** (De-En 508, En-Fr 447, Ro-En 248, Zh-En 450, Ja-En KFTT test 582 pairs)",
+        *table(bilingual, "full", "bilingual"),
+        *simalign_rows(list(bilingual)),
         "",
-        *table(results, "full"),
-        *simalign_rows(sets),
+        "**Bilingual, test splits** (De-En 208, En-Fr 147, Ro-En 98, Zh-En 150, Ja-En 582 pairs; never used "
+        "for tuning)",
         "",
-        "**Test splits** (De-En 208, En-Fr 147, Ro-En 98, Zh-En 150, Ja-En KFTT test 582 pairs; never used for tuning)",
+        *table(bilingual, "test", "bilingual"),
         "",
-        *table(results, "test"),
+        timing(bilingual),
         "",
-        f"Encoder time, ms per pair (both sentences, batch 32, float32): {timing}. Extraction, ms per pair "
-        "(De-En): " + ", ".join(f"{n} {results['De-En']['full'][n]['extract_ms_per_pair']:.2f}" for n in available()) + ".",
+        "**Monolingual, test splits** (`--setting monolingual`; MTRef 800, Wiki 1052, Edinburgh++ 306, "
+        "MSR-RTE 800 pairs). Each cell: AER / precision / recall / F1 / null-alignment F1 (%).",
+        "",
+        *table(monolingual, "full", "monolingual", METRICS + ("null_f1",)),
+        "",
+        timing(monolingual),
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (RESULTS / "quality.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (RESULTS / "quality.json").write_text(json.dumps({"bilingual": bilingual, "monolingual": monolingual}, indent=1),
+                                          encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -107,6 +107,12 @@ def test_score_golden(capsys):
     assert run(["score", str(gold), str(hyp), "--json", "--per-sentence"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert len(report["sentences"]) == 7 and 0 < report["corpus"]["aer"] < 1
+    assert report["corpus"]["null_f1"] is None
+
+
+def test_score_with_sentences_adds_null_alignment(sample, capsys):
+    assert run(["score", str(GOLDEN / "sample.gold"), str(GOLDEN / "sample.pharaoh"), "--src", str(sample / "joint.txt")]) == 0
+    assert "null P " in capsys.readouterr().out
 
 
 def test_extractors_listing_golden(capsys):

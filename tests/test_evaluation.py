@@ -82,3 +82,12 @@ def test_one_based_rejects_zero(tmp_path):
     gold.write_text("0-1\n")
     with pytest.raises(InputError, match=r"gold\.txt:1: .*--one-based"):
         score_files(str(gold), str(gold), one_based=True)
+
+
+def test_null_alignment_scores_compare_unlinked_words():
+    gold = [parse_links("0-0 1?1")]  # gold null words: src 2, tgt 2
+    score = score_alignments(gold, [{(0, 0)}], lengths=[(3, 3)])  # predicted null: src 1, 2; tgt 1, 2
+    assert score.null_precision == pytest.approx(2 / 4)
+    assert score.null_recall == pytest.approx(2 / 2)
+    assert score.null_f1 == pytest.approx(2 * 0.5 / 1.5)
+    assert score_alignments(gold, [{(0, 0)}]).null_f1 is None

@@ -62,7 +62,8 @@ def test_softmax_links_shrink_as_the_threshold_grows(sim, low, high):
 def test_obvious_diagonal_is_found_by_every_extractor():
     sim = np.full((4, 4), 0.1) + 0.8 * np.eye(4)
     for name in available():
-        assert np.array_equal(bind(name)(sim), np.eye(4, dtype=bool)), name
+        params = {"mass": 1.0} if name == "ot-partial" else {}  # a smaller mass leaves words out by design
+        assert np.array_equal(bind(name, params)(sim), np.eye(4, dtype=bool)), name
 
 
 def test_empty_matrix_gives_no_links():

@@ -4,7 +4,7 @@
 >>> Aligner().align("Das Haus ist klein", "The house is small").links  # doctest: +SKIP
 """
 
-from .aligner import DEFAULT_EXTRACTOR, Aligner
+from .aligner import Aligner
 from .encoder import WordEncoder
 from .errors import ConfigError, InputError, ModelError, WordAlignError
 from .evaluation import AlignmentScore, AlignmentScorer, score_alignments, score_files
@@ -16,7 +16,7 @@ from .types import AlignedPair, GoldAlignment
 
 __version__ = "0.1.0"
 __all__ = [
-    "DEFAULT_EXTRACTOR", "AlignedPair", "Aligner", "AlignmentScore", "AlignmentScorer",
+    "AlignedPair", "Aligner", "AlignmentScore", "AlignmentScorer",
     "ConfigError", "GoldAlignment", "InputError", "ModelError", "ParallelInput", "WordAlignError",
     "WordEncoder", "align_files", "available_extractors", "parse_links", "read_alignments",
     "register_extractor", "score_alignments", "score_files", "split_words", "__version__",

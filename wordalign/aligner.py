@@ -10,11 +10,11 @@ import numpy as np
 from .encoder import WordEncoder
 from .extractors import bind
 from .io import split_words
+from .settings import resolve_extractor
 from .similarity import check_centering, cosine_similarity
 from .types import AlignedPair
 
 # Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
-DEFAULT_EXTRACTOR = "softmax"
 DEFAULT_CENTERING = "pair"
 CHUNK_PAIRS = 256
 
@@ -28,10 +28,15 @@ class Aligner:
         ``None`` for the embedded encoder, or a local Hugging Face model directory.
     layer : int, optional
         Hidden-state index to take word vectors from (model-dependent default).
-    extractor : str
-        A registered extractor name (``wordalign extractors`` lists them).
+    extractor : str, optional
+        A registered extractor name (``wordalign extractors`` lists them); default: the
+        setting's (see :mod:`wordalign.settings`).
     extractor_params : dict, optional
-        Keyword arguments for the extractor; strings are converted to the parameter's type.
+        Keyword arguments for the extractor, over the setting's; strings are converted to the
+        parameter's type.
+    setting : {"bilingual", "monolingual"}
+        Which dev-tuned defaults to use: translations, or same-language pairs with many
+        unaligned words.
     centering : {"sentence", "pair", "none"}
         Mean removal before the cosine, see :func:`wordalign.similarity.cosine_similarity`.
     device, dtype, batch_size, max_length
@@ -44,12 +49,12 @@ class Aligner:
     [(0, 0), (1, 1), (2, 2), (3, 3)]
     """
 
-    def __init__(self, model=None, *, layer: int | None = None, extractor: str = DEFAULT_EXTRACTOR,
-                 extractor_params: dict | None = None, centering: str = DEFAULT_CENTERING,
-                 device: str = "auto", dtype: str = "auto", batch_size: int = 32,
-                 max_length: int | None = None):
-        self.extractor = extractor
-        self.extract = bind(extractor, extractor_params)  # fails on a bad name before loading
+    def __init__(self, model=None, *, layer: int | None = None, extractor: str | None = None,
+                 extractor_params: dict | None = None, setting: str = "bilingual",
+                 centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto",
+                 batch_size: int = 32, max_length: int | None = None):
+        self.extractor, self.extractor_params = resolve_extractor(setting, extractor, extractor_params)
+        self.extract = bind(self.extractor, self.extractor_params)  # fails on a bad name before loading
         self.centering = check_centering(centering)
         self.encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype,
                                    batch_size=batch_size, max_length=max_length)
@@ -66,8 +71,9 @@ class Aligner:
         vectors = self.encoder.embed([pairs[k][0] for k in live] + [pairs[k][1] for k in live])
         results = [AlignedPair(src, tgt) for src, tgt in pairs]
         for n, k in enumerate(live):
-            similarity = cosine_similarity(vectors[n], vectors[len(live) + n], self.centering)
-            results[k] = self._extract(pairs[k], similarity)
+            src, tgt = vectors[n], vectors[len(live) + n]
+            similarity = cosine_similarity(src, tgt, self.centering)
+            results[k] = self._extract(pairs[k], similarity, (np.linalg.norm(src, axis=1), np.linalg.norm(tgt, axis=1)))
         return results
 
     def align_stream(self, pairs: Iterable[tuple[Sequence[str], Sequence[str]]],
@@ -77,7 +83,7 @@ class Aligner:
         while chunk := list(islice(iterator, chunk_size)):
             yield from self.align_batch(chunk)
 
-    def _extract(self, pair, similarity: np.ndarray) -> AlignedPair:
-        rows, cols = np.nonzero(self.extract(similarity))  # row-major: already sorted
+    def _extract(self, pair, similarity: np.ndarray, word_weights) -> AlignedPair:
+        rows, cols = np.nonzero(self.extract(similarity, word_weights))  # row-major: already sorted
         links = list(zip(rows.tolist(), cols.tolist()))
         return AlignedPair(pair[0], pair[1], links, similarity[rows, cols].tolist())

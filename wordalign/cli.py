@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .aligner import DEFAULT_CENTERING, DEFAULT_EXTRACTOR
+from .aligner import DEFAULT_CENTERING
 from .errors import ConfigError, WordAlignError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -36,8 +36,9 @@ def align(
     output_format: Annotated[str, typer.Option("--format", "-f", help="pharaoh | scores (i-j:score) | jsonl.")] = "pharaoh",
     model: Annotated[Optional[str], typer.Option(help="Local Hugging Face model directory; default: the embedded encoder.")] = None,
     layer: Annotated[Optional[int], typer.Option(help="Hidden layer for word vectors (0 = embeddings).")] = None,
-    extractor: Annotated[str, typer.Option("--extractor", "-e", help="See `wordalign extractors`.")] = DEFAULT_EXTRACTOR,
+    extractor: Annotated[Optional[str], typer.Option("--extractor", "-e", help="See `wordalign extractors`; default: the setting's.")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Extractor parameter KEY=VALUE (repeatable).")] = None,
+    setting: Annotated[str, typer.Option(help="Dev-tuned defaults: bilingual | monolingual (paraphrases, many unaligned words).")] = "bilingual",
     centering: Annotated[str, typer.Option(help="Mean removal before the cosine: sentence | pair | none.")] = DEFAULT_CENTERING,
     device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
     dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16.")] = "auto",
@@ -49,7 +50,7 @@ def align(
     from .pipeline import align_files
 
     align_files(src, tgt, output=output, output_format=output_format, model=model, layer=layer,
-                extractor=extractor, extractor_params=parse_params(param), centering=centering, device=device,
+                extractor=extractor, extractor_params=parse_params(param), setting=setting, centering=centering, device=device,
                 dtype=dtype, batch_size=batch_size, max_length=max_length, quiet=quiet)
 
 
@@ -60,11 +61,13 @@ def score(
     one_based: Annotated[bool, typer.Option("--one-based", help="Indices in both files start at 1.")] = False,
     per_sentence: Annotated[bool, typer.Option("--per-sentence", help="Also print one line of scores per sentence.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    src: Annotated[Optional[str], typer.Option(help="Source sentences (or a 'src ||| tgt' file): adds null-alignment scores.")] = None,
+    tgt: Annotated[Optional[str], typer.Option(help="Target sentences, with --src.")] = None,
 ):
     """Corpus AER, precision, recall and F1 of HYP against GOLD (Och & Ney 2003)."""
     from .evaluation import score_files
 
-    corpus, sentences = score_files(gold, hyp, one_based=one_based, per_sentence=per_sentence)
+    corpus, sentences = score_files(gold, hyp, one_based=one_based, per_sentence=per_sentence, src=src, tgt=tgt)
     if as_json:
         report = {"corpus": corpus.as_dict()}
         if per_sentence:
@@ -74,8 +77,10 @@ def score(
     for number, sentence in enumerate(sentences, 1):
         typer.echo(f"{number}\tAER {sentence.aer:.4f}\tP {sentence.precision:.4f}\t"
                    f"R {sentence.recall:.4f}\tF1 {sentence.f1:.4f}")
+    null = (f"  null P {100 * corpus.null_precision:.2f} R {100 * corpus.null_recall:.2f} "
+            f"F1 {100 * corpus.null_f1:.2f}") if corpus.null_f1 is not None else ""
     typer.echo(f"AER {100 * corpus.aer:.2f}  P {100 * corpus.precision:.2f}  "
-               f"R {100 * corpus.recall:.2f}  F1 {100 * corpus.f1:.2f}  "
+               f"R {100 * corpus.recall:.2f}  F1 {100 * corpus.f1:.2f}{null}  "
                f"({corpus.sentences} sentences, {corpus.hypothesis_links} links, "
                f"{corpus.sure_links} sure, {corpus.possible_links} possible)")
 

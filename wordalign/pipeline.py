@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from .aligner import DEFAULT_CENTERING, DEFAULT_EXTRACTOR, Aligner
+from .aligner import DEFAULT_CENTERING, Aligner
 from .errors import ConfigError
 from .io import ParallelInput, atomic_output
 
@@ -41,8 +41,8 @@ def format_pair(pair, output_format: str) -> str:
 
 def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
                 output_format: str = "pharaoh", model: str | None = None, layer: int | None = None,
-                extractor: str = DEFAULT_EXTRACTOR, extractor_params: dict | None = None,
-                centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
+                extractor: str | None = None, extractor_params: dict | None = None,
+                setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
                 max_length: int | None = None, quiet: bool = False) -> AlignSummary:
     """Align a parallel corpus and write one output line per input line.
 
@@ -57,7 +57,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     output_format : {"pharaoh", "scores", "jsonl"}
         Pharaoh links, Pharaoh links with ``:score`` suffixes, or JSON lines with words,
         links, scores and unaligned words.
-    model, layer, extractor, extractor_params, centering, device, dtype, batch_size, max_length
+    model, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length
         See :class:`wordalign.aligner.Aligner`.
     quiet : bool
         No progress bar and no summary line on stderr.
@@ -66,7 +66,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
-                      centering=centering, device=device, dtype=dtype, batch_size=batch_size, max_length=max_length)
+                      setting=setting, centering=centering, device=device, dtype=dtype, batch_size=batch_size, max_length=max_length)
     started = time.perf_counter()
     pairs = empty = 0
     show_bar = not quiet and sys.stderr.isatty()

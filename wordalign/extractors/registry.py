@@ -11,6 +11,8 @@ import numpy as np
 from ..errors import ConfigError
 
 Extractor = Callable[..., np.ndarray]
+# Filled in by the aligner, not by users: ``(source, target)`` word-vector norms.
+WORD_WEIGHTS = "word_weights"
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class ExtractorInfo:
     function: Extractor
     summary: str
     defaults: dict
+    takes_word_weights: bool = False
 
 
 _REGISTRY: dict[str, ExtractorInfo] = {}
@@ -28,18 +31,20 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
     """Register ``function(similarity, **params) -> bool matrix`` under ``name``.
 
     Every parameter after the similarity matrix must be keyword-only with a default; the
-    defaults are what ``wordalign extractors`` lists.
+    defaults are what ``wordalign extractors`` lists. An extractor that declares
+    ``word_weights`` also receives the norms of the word vectors from the aligner.
     """
 
     def add(function: Extractor) -> Extractor:
         if name in _REGISTRY:
             raise ValueError(f"extractor {name!r} is registered twice")
         params = list(inspect.signature(function).parameters.values())[1:]
-        defaults = {p.name: p.default for p in params}
         if any(p.kind is not p.KEYWORD_ONLY or p.default is p.empty for p in params):
             raise ValueError(f"extractor {name!r}: parameters must be keyword-only with defaults")
+        defaults = {p.name: p.default for p in params if p.name != WORD_WEIGHTS}
         summary = (inspect.getdoc(function) or "").split("\n")[0]
-        _REGISTRY[name] = ExtractorInfo(name, function, summary, defaults)
+        takes_weights = any(p.name == WORD_WEIGHTS for p in params)
+        _REGISTRY[name] = ExtractorInfo(name, function, summary, defaults, takes_weights)
         return function
 
     return add
@@ -58,8 +63,8 @@ def get_extractor(name: str) -> ExtractorInfo:
         raise ConfigError(f"Unknown extractor {name!r}. Available: {', '.join(available())}") from None
 
 
-def bind(name: str, params: dict | None = None) -> Callable[[np.ndarray], np.ndarray]:
-    """Return ``similarity -> links`` for extractor ``name`` with ``params`` checked and converted."""
+def bind(name: str, params: dict | None = None) -> Callable[..., np.ndarray]:
+    """Return ``(similarity, word_weights=None) -> links`` for extractor ``name``, ``params`` checked."""
     info = get_extractor(name)
     params = dict(params or {})
     unknown = set(params) - set(info.defaults)
@@ -68,9 +73,11 @@ def bind(name: str, params: dict | None = None) -> Callable[[np.ndarray], np.nda
         raise ConfigError(f"extractor {name!r} has no parameter {', '.join(sorted(unknown))} (it takes: {known})")
     converted = {key: _convert(name, key, value, info.defaults[key]) for key, value in params.items()}
 
-    def run(similarity: np.ndarray) -> np.ndarray:
+    def run(similarity: np.ndarray, word_weights=None) -> np.ndarray:
         if similarity.size == 0:
             return np.zeros(similarity.shape, dtype=bool)
+        if info.takes_word_weights:
+            return info.function(similarity, **converted, word_weights=word_weights)
         return info.function(similarity, **converted)
 
     return run
