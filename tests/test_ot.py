@@ -38,7 +38,7 @@ def test_partial_plan_moves_exactly_the_requested_mass_within_the_marginals(sim,
 @settings(max_examples=40, deadline=None)
 @given(similarity)
 def test_unbalanced_plan_is_finite_and_nonnegative(sim):
-    plan, _, _ = unbalanced_plan(sim)
+    plan, _, _ = unbalanced_plan(sim, reg=0.05, reg_m=0.3)
     assert np.isfinite(plan).all() and (plan >= 0).all()
 
 
@@ -84,7 +84,7 @@ def test_distortion_prefers_the_diagonal():
 
 def test_norm_marginals_follow_word_weights():
     sim = np.zeros((2, 2))
-    plan, a, b = balanced_plan(sim, marginals="norm", word_weights=(np.array([1.0, 3.0]), np.array([1.0, 1.0])))
+    plan, a, b = balanced_plan(sim, reg=0.0, marginals="norm", word_weights=(np.array([1.0, 3.0]), np.array([1.0, 1.0])))
     np.testing.assert_allclose(a, [0.25, 0.75])
     with pytest.raises(ConfigError, match="marginals must be one of"):
         bind("ot-balanced", {"marginals": "zipf"})(sim)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from .errors import ConfigError
 
 SETTINGS = ("bilingual", "monolingual")
-DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-partial"}
+DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-unbalanced"}
 SETTING_PARAMS: dict[str, dict[str, dict]] = {
     "bilingual": {},
     "monolingual": {
-        "ot-balanced": {},
-        "ot-partial": {},
-        "ot-unbalanced": {},
+        "ot-balanced": {"threshold": 0.7},
+        "ot-partial": {"distortion": 0.0, "threshold": 0.7},
+        "ot-unbalanced": {"threshold": 0.4},
     },
 }
 

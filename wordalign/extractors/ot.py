@@ -73,22 +73,22 @@ def _solve_safely(solve, cost: np.ndarray, a: np.ndarray, b: np.ndarray, name: s
     return plan
 
 
-def balanced_plan(similarity: np.ndarray, *, reg: float = 0.0, distortion: float = 0.0,
+def balanced_plan(similarity: np.ndarray, *, reg: float, distortion: float = 0.0,
                   marginals: str = "uniform", word_weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Balanced plan and masses ``(P, a, b)``; see :func:`ot_balanced`."""
     cost = transport_cost(similarity, distortion)
     a, b = word_masses(similarity.shape, marginals, word_weights)
     if reg > 0:
         # The kernel exp(-C / reg) underflows float64 only for reg below ~0.002 (costs <= 1.5);
-        # below 0.01 the slower log-domain iterations are used. A marginal error of 1e-6 is far
-        # below any threshold that matters, and POT's default 1e-9 costs several times longer.
+        # below 0.01 the slower log-domain iterations are used. Stopping at a marginal error of
+        # 1e-4 gave the same links as 1e-6 on De-En dev at 60 % of the time (POT's default: 1e-9).
         method = "sinkhorn_log" if reg < 0.01 else "sinkhorn"
-        solve = lambda: ot.sinkhorn(a, b, cost, reg, method=method, stopThr=1e-6, numItermax=1000)  # noqa: E731
+        solve = lambda: ot.sinkhorn(a, b, cost, reg, method=method, stopThr=1e-4, numItermax=1000)  # noqa: E731
         return _solve_safely(solve, cost, a, b, "sinkhorn"), a, b
     return ot.emd(a, b, cost), a, b
 
 
-def partial_plan(similarity: np.ndarray, *, mass: float = 0.8, distortion: float = 0.0,
+def partial_plan(similarity: np.ndarray, *, mass: float, distortion: float = 0.0,
                  marginals: str = "uniform", word_weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Partial plan and masses ``(P, a, b)``; see :func:`ot_partial`."""
     if not 0 < mass <= 1:
@@ -100,7 +100,7 @@ def partial_plan(similarity: np.ndarray, *, mass: float = 0.8, distortion: float
     return _solve_safely(solve, cost, a, b, "partial"), a, b
 
 
-def unbalanced_plan(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.5, distortion: float = 0.0,
+def unbalanced_plan(similarity: np.ndarray, *, reg: float, reg_m: float, distortion: float = 0.0,
                     marginals: str = "uniform", word_weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unbalanced plan and masses ``(P, a, b)``; see :func:`ot_unbalanced`."""
     cost = transport_cost(similarity, distortion)
@@ -110,8 +110,8 @@ def unbalanced_plan(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float =
 
 
 @register("ot-balanced")
-def ot_balanced(similarity: np.ndarray, *, reg: float = 0.0, threshold: float = 0.3,
-                distortion: float = 0.0, marginals: str = "uniform", word_weights=None) -> np.ndarray:
+def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float = 0.4,
+                distortion: float = 0.1, marginals: str = "uniform", word_weights=None) -> np.ndarray:
     """Balanced optimal transport: all mass moves, ``P 1 = a``, ``P^T 1 = b``.
 
     ``P = argmin_{P >= 0, P1 = a, P^T 1 = b} <P, C> - reg * H(P)``; ``reg = 0`` is the exact
@@ -129,7 +129,7 @@ def ot_balanced(similarity: np.ndarray, *, reg: float = 0.0, threshold: float = 
 
 
 @register("ot-partial")
-def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.3, distortion: float = 0.0,
+def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.7, distortion: float = 0.1,
                marginals: str = "uniform", word_weights=None) -> np.ndarray:
     """Partial optimal transport: only a fraction ``mass`` of the mass moves.
 
@@ -148,8 +148,8 @@ def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 
 
 
 @register("ot-unbalanced")
-def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.5, threshold: float = 0.3,
-                  distortion: float = 0.0, marginals: str = "uniform", word_weights=None) -> np.ndarray:
+def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.3, threshold: float = 0.2,
+                  distortion: float = 0.1, marginals: str = "uniform", word_weights=None) -> np.ndarray:
     """Unbalanced optimal transport: marginals are soft, penalized by KL divergence.
 
     ``P = argmin_{P >= 0} <P, C> - reg * H(P) + reg_m * (KL(P1 || a) + KL(P^T 1 || b))``, solved
