@@ -34,7 +34,7 @@ def main() -> None:
              "| extractor | " + " | ".join(baseline) + " | mean | worst loss vs argmax | eligible |",
              "|---|" + "---|" * (len(baseline) + 3)]
     eligible = {}
-    for name, (params, aer) in sorted(candidates.items(), key=lambda kv: sum(kv[1][1].values())):
+    for name, (_, aer) in sorted(candidates.items(), key=lambda kv: sum(kv[1][1].values())):
         loss = max(aer[s] - baseline[s] for s in baseline)
         mean = sum(aer.values()) / len(aer)
         if loss <= MAX_LOSS:

@@ -93,7 +93,7 @@ def extractors():
     for name in available():
         info = get_extractor(name)
         params = " ".join(f"{key}={value}" for key, value in info.defaults.items())
-        typer.echo(f"{name:<10} {info.summary}" + (f"\n{'':<10} parameters: {params}" if params else ""))
+        typer.echo(f"{name:<14} {info.summary}" + (f"\n{'':<14} parameters: {params}" if params else ""))
 
 
 def run(argv: list[str] | None = None) -> int:

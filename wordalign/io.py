@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import InputError
-from .types import GoldAlignment, Link
+from .types import GoldAlignment
 
 STDIN = "-"
 SEPARATOR = "|||"
@@ -130,10 +130,6 @@ def parse_links(text: str, path: str = "<string>", number: int = 0,
 def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
     """Read a whole Pharaoh file (gold or hypothesis), one :class:`GoldAlignment` per line."""
     return [parse_links(line, path, n, one_based) for n, line in enumerate(iter_lines(path), 1)]
-
-
-def format_links(links: list[Link]) -> str:
-    return " ".join(f"{i}-{j}" for i, j in links)
 
 
 @contextmanager

@@ -42,7 +42,7 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
         if any(p.kind is not p.KEYWORD_ONLY or p.default is p.empty for p in params):
             raise ValueError(f"extractor {name!r}: parameters must be keyword-only with defaults")
         defaults = {p.name: p.default for p in params if p.name != WORD_WEIGHTS}
-        summary = (inspect.getdoc(function) or "").split("\n")[0]
+        summary = (inspect.getdoc(function) or "").split("\n")[0].replace("``", "")
         takes_weights = any(p.name == WORD_WEIGHTS for p in params)
         _REGISTRY[name] = ExtractorInfo(name, function, summary, defaults, takes_weights)
         return function
