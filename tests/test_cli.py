@@ -11,6 +11,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,51 @@ def test_console_script_reads_stdin_and_survives_a_closed_pipe(sample):
     head = subprocess.run(f"{sys.executable} -m wordalign align - -q | head -1", shell=True, input=joint,
                           capture_output=True, timeout=300)
     assert head.returncode == 0 and b"Traceback" not in head.stderr
+
+
+def test_shards_concatenate_to_the_whole_run(sample, tmp_path):
+    parts = []
+    for index in range(3):
+        out = tmp_path / f"shard{index}.pharaoh"
+        assert run(["align", str(sample / "joint.txt"), "--shard", f"{index}/3", "-o", str(out), "-q"]) == 0
+        parts.append(out.read_text())
+    assert [p.count("\n") for p in parts] == [2, 2, 3]
+    assert "".join(parts) == (GOLDEN / "sample.pharaoh").read_text()
+
+
+def test_bad_shard_is_a_usage_error(sample, capsys):
+    assert run(["align", str(sample / "joint.txt"), "--shard", "3/3"]) == 2
+    assert "0 <= i < n" in capsys.readouterr().err
+
+
+def test_resume_after_a_partial_line_equals_an_uninterrupted_run(sample, tmp_path):
+    expected = (GOLDEN / "sample.pharaoh").read_text()
+    out = tmp_path / "out.pharaoh"
+    done = "".join(expected.splitlines(keepends=True)[:3])
+    (tmp_path / "out.pharaoh.part").write_text(done + "0-0 1-", encoding="utf-8")
+    assert run(["align", str(sample / "joint.txt"), "-o", str(out), "--resume", "-q"]) == 0
+    assert out.read_text() == expected
+
+
+def test_a_killed_run_leaves_complete_lines_and_resumes_byte_identically(tmp_path):
+    lines = DEEN.joinpath("src.txt").read_text().splitlines()
+    targets = DEEN.joinpath("tgt.txt").read_text().splitlines()
+    joint = tmp_path / "corpus.txt"
+    joint.write_text("".join(f"{s} ||| {t}\n" for s, t in zip(lines * 2, targets * 2)), encoding="utf-8")
+    out, part = tmp_path / "out.pharaoh", tmp_path / "out.pharaoh.part"
+    command = [sys.executable, "-m", "wordalign", "align", str(joint), "-o", str(out), "-q", "--batch-size", "8"]
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline and (not part.exists() or part.read_text().count("\n") < 40):
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    partial = part.read_bytes()
+    assert not out.exists() and partial.count(b"\n") >= 40
+    assert partial.endswith(b"\n")  # only complete lines
+    resumed = subprocess.run(command + ["--resume"], capture_output=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    whole = tmp_path / "whole.pharaoh"
+    assert run(["align", str(joint), "-o", str(whole), "-q"]) == 0
+    assert out.read_bytes() == whole.read_bytes()
+    assert out.read_text().count("\n") == 2 * len(lines)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wordalign.errors import InputError
-from wordalign.io import ParallelInput, atomic_output, split_words
+from wordalign.errors import ConfigError, InputError
+from wordalign.io import ParallelInput, output_stream, split_words
 
 
 def write(path, text: str | bytes):
@@ -58,15 +58,34 @@ def test_crlf_line_endings_are_stripped(tmp_path):
     assert list(ParallelInput(write(tmp_path / "j", "a ||| b\r\n"))) == [(["a"], ["b"])]
 
 
-def test_atomic_output_publishes_only_complete_files(tmp_path):
+def test_output_file_appears_only_when_complete(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old\n")
     with pytest.raises(RuntimeError):
-        with atomic_output(str(target)) as stream:
-            stream.write("half")
+        with output_stream(str(target)) as (stream, done):
+            assert done == 0
+            stream.write("line 1\n")
             raise RuntimeError("crash")
     assert target.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
-    with atomic_output(str(target)) as stream:
+    assert (tmp_path / "out.txt.part").read_text() == "line 1\n"
+    with output_stream(str(target)) as (stream, done):  # no --resume: start over
+        assert done == 0
         stream.write("new\n")
-    assert target.read_text() == "new\n"
+    assert target.read_text() == "new\n" and not (tmp_path / "out.txt.part").exists()
+
+
+def test_resume_continues_after_the_last_complete_line(tmp_path):
+    target = tmp_path / "out.txt"
+    (tmp_path / "out.txt.part").write_bytes(b"a\nb\nhalf a li")
+    with output_stream(str(target), resume=True) as (stream, done):
+        assert done == 2
+        stream.write("c\n")
+    assert target.read_text() == "a\nb\nc\n"
+    with output_stream(str(target), resume=True) as (stream, done):  # finished: all done
+        assert done == 3
+
+
+def test_resume_needs_a_file():
+    with pytest.raises(ConfigError, match="--resume needs an output file"):
+        with output_stream(None, resume=True):
+            pass

@@ -28,6 +28,16 @@ def parse_params(values: list[str] | None) -> dict:
     return params
 
 
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """``"2/8"`` → ``(2, 8)``."""
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    if not (sep and index.isdigit() and count.isdigit()):
+        raise ConfigError(f"--shard expects i/n such as 0/4, got {value!r}")
+    return int(index), int(count)
+
+
 @app.command()
 def align(
     src: Annotated[str, typer.Argument(help="Source file; or a 'src ||| tgt' file if TGT is omitted; '-' is stdin.")],
@@ -44,6 +54,8 @@ def align(
     dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16.")] = "auto",
     batch_size: Annotated[int, typer.Option(help="Sentences per encoder forward pass.")] = 32,
     max_length: Annotated[Optional[int], typer.Option(help="Longest encoder input; longer sentences are windowed.")] = None,
+    shard: Annotated[Optional[str], typer.Option(help="i/n: align only the i-th (0-based) of n contiguous parts.")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted -o run from its last complete line.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
 ):
     """Align sentence pairs; one Pharaoh line (0-based 'src-tgt' links) per input line."""
@@ -51,7 +63,8 @@ def align(
 
     align_files(src, tgt, output=output, output_format=output_format, model=model, layer=layer,
                 extractor=extractor, extractor_params=parse_params(param), setting=setting, centering=centering, device=device,
-                dtype=dtype, batch_size=batch_size, max_length=max_length, quiet=quiet)
+                dtype=dtype, batch_size=batch_size, max_length=max_length, shard=parse_shard(shard),
+                resume=resume, quiet=quiet)
 
 
 @app.command()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .types import GoldAlignment
 
 STDIN = "-"
@@ -132,25 +131,42 @@ def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
     return [parse_links(line, path, n, one_based) for n, line in enumerate(iter_lines(path), 1)]
 
 
-@contextmanager
-def atomic_output(path: str | None):
-    """Yield a text stream for the output; for a file, publish it only once it is complete.
+PART_SUFFIX = ".part"
 
-    A file is written to a temporary sibling and renamed over ``path`` at the end, so a crash
-    or Ctrl-C leaves either the old file or the complete new one, never a partial one.
+
+def complete_lines(path: Path) -> int:
+    """Cut a partial last line off ``path`` (a run killed mid-write) and count its lines."""
+    with open(path, "r+b") as handle:
+        data = handle.read()
+        keep = data.rfind(b"\n") + 1
+        handle.truncate(keep)
+    return data.count(b"\n", 0, keep)
+
+
+@contextmanager
+def output_stream(path: str | None, resume: bool = False):
+    """Yield ``(stream, lines_done)`` for the output; a file appears only once it is complete.
+
+    A file is written line by line to ``PATH.part`` and renamed to ``PATH`` at the end, so a
+    crash, Ctrl-C or kill leaves the old ``PATH`` (or none) and a ``.part`` of complete lines.
+    With ``resume``, an existing ``.part`` is continued after its last complete line
+    (``lines_done`` tells how many input lines to skip); a finished ``PATH`` counts as done.
     """
     if path is None or path == "-":
-        yield sys.stdout
+        if resume:
+            raise ConfigError("--resume needs an output file (-o); stdout cannot be resumed")
+        yield sys.stdout, 0
         sys.stdout.flush()
         return
     target = Path(path)
-    if target.parent and not target.parent.is_dir():
+    if not target.parent.is_dir():
         raise InputError("output directory does not exist", str(target.parent))
-    fd, staging = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        os.replace(staging, target)
-    finally:
-        if os.path.exists(staging):
-            os.unlink(staging)
+    part = target.with_name(target.name + PART_SUFFIX)
+    if resume and target.exists() and not part.exists():
+        with open(os.devnull, "w") as nowhere:
+            yield nowhere, complete_lines(target)
+        return
+    done = complete_lines(part) if resume and part.exists() else 0
+    with open(part, "a" if done else "w", encoding="utf-8", newline="\n") as stream:
+        yield stream, done
+    os.replace(part, target)

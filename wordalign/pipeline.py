@@ -7,12 +7,13 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
+from itertools import islice
 
 from tqdm import tqdm
 
 from .aligner import DEFAULT_CENTERING, Aligner
 from .errors import ConfigError
-from .io import ParallelInput, atomic_output
+from .io import ParallelInput, output_stream
 
 log = logging.getLogger("wordalign")
 FORMATS = ("pharaoh", "scores", "jsonl")
@@ -39,11 +40,24 @@ def format_pair(pair, output_format: str) -> str:
     return pair.pharaoh(with_scores=output_format == "scores")
 
 
+def shard_range(shard: tuple[int, int] | None, n_pairs: int | None) -> tuple[int, int | None]:
+    """First and end line (0-based, end exclusive) of shard ``(i, n)`` of ``n_pairs`` lines."""
+    if shard is None:
+        return 0, None
+    index, count = shard
+    if not 0 <= index < count:
+        raise ConfigError(f"--shard {index}/{count}: expected i/n with 0 <= i < n")
+    if n_pairs is None:
+        raise ConfigError("--shard needs input files: standard input has no known length")
+    return index * n_pairs // count, (index + 1) * n_pairs // count
+
+
 def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
                 output_format: str = "pharaoh", model: str | None = None, layer: int | None = None,
                 extractor: str | None = None, extractor_params: dict | None = None,
-                setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
-                max_length: int | None = None, quiet: bool = False) -> AlignSummary:
+                setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto",
+                dtype: str = "auto", batch_size: int = 32, max_length: int | None = None,
+                shard: tuple[int, int] | None = None, resume: bool = False, quiet: bool = False) -> AlignSummary:
     """Align a parallel corpus and write one output line per input line.
 
     Parameters
@@ -53,30 +67,45 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     tgt : str, optional
         Target file, line-aligned with ``src``.
     output : str, optional
-        Output path (written atomically); stdout when None or ``-``.
+        Output path, written as ``OUTPUT.part`` and renamed when complete; stdout when None
+        or ``-``.
     output_format : {"pharaoh", "scores", "jsonl"}
         Pharaoh links, Pharaoh links with ``:score`` suffixes, or JSON lines with words,
         links, scores and unaligned words.
     model, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length
         See :class:`wordalign.aligner.Aligner`.
+    shard : (int, int), optional
+        ``(i, n)``: align only the i-th of n contiguous, near-equal parts of the input (0-based),
+        so that n jobs split a corpus without coordination; their outputs concatenated in
+        order equal the whole run's.
+    resume : bool
+        Continue an interrupted run from the last complete line of ``OUTPUT.part``; the
+        result is byte-identical to an uninterrupted run.
     quiet : bool
         No progress bar and no summary line on stderr.
     """
     if output_format not in FORMATS:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
+    begin, end = shard_range(shard, corpus.n_pairs)
     aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
-                      setting=setting, centering=centering, device=device, dtype=dtype, batch_size=batch_size, max_length=max_length)
+                      setting=setting, centering=centering, device=device, dtype=dtype,
+                      batch_size=batch_size, max_length=max_length)
     started = time.perf_counter()
     pairs = empty = 0
     show_bar = not quiet and sys.stderr.isatty()
-    with atomic_output(output) as stream, tqdm(total=corpus.n_pairs, unit="pair", disable=not show_bar,
-                                               file=sys.stderr) as bar:
-        for pair in aligner.align_stream(corpus):
-            stream.write(format_pair(pair, output_format) + "\n")
-            pairs += 1
-            empty += not (pair.src and pair.tgt)
-            bar.update()
+    with output_stream(output, resume) as (stream, done):
+        if done:
+            log.info("resuming after %d complete lines of %s", done, output)
+        todo = islice(corpus, begin + done, end)
+        total = None if end is None else max(0, end - begin - done)
+        with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
+            for pair in aligner.align_stream(todo):
+                stream.write(format_pair(pair, output_format) + "\n")
+                stream.flush()  # complete lines reach the file as they are made
+                pairs += 1
+                empty += not (pair.src and pair.tgt)
+                bar.update()
     summary = AlignSummary(pairs, empty, aligner.encoder.windowed_sentences,
                            time.perf_counter() - started, aligner.encoder.device)
     if empty:
