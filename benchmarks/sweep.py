@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     low, high = map(int, args.layers.split("-"))
     layers = range(low, high + 1)
-    encoder = WordEncoder(args.model, layer=high, device="cpu")
+    encoder = WordEncoder(args.model, layer=high, device="cpu", dtype="float32")
     started = time.perf_counter()
     aer: dict[tuple, dict[str, float]] = {}  # (layer, centering, config label) -> {set: AER}
     for name, folders in TUNING_SPLITS.items():

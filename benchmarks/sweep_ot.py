@@ -54,7 +54,7 @@ def sweep_set(aligner: Aligner, gold_set: GoldSet) -> dict:
 
 
 def main() -> None:
-    aligner = Aligner(device="cpu")
+    aligner = Aligner(device="cpu", dtype="float32")
     started = time.perf_counter()
     report, chosen = {}, {}
     for setting, sets in SETTINGS.items():

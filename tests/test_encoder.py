@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordalign.encoder import WordEncoder, plan_windows, resolve_device, resolve_dtype
+from wordalign.encoder import WordEncoder, cpu_has_native_bfloat16, plan_windows, resolve_device, resolve_dtype
 from wordalign.errors import ConfigError
 
 from conftest import GOLD
@@ -33,7 +33,7 @@ def test_windows_cover_every_token_from_a_window_that_contains_it(n_tokens, widt
 
 @pytest.fixture(scope="module")
 def encoder():
-    return WordEncoder(layer=7, device="cpu")
+    return WordEncoder(layer=7, device="cpu", dtype="float32")
 
 
 def test_one_vector_per_word(encoder):
@@ -43,7 +43,7 @@ def test_one_vector_per_word(encoder):
 
 
 def test_removing_upper_layers_does_not_change_lower_ones(encoder):
-    full = WordEncoder(layer=12, device="cpu").embed_layers(SENTENCES[:3], [7])[7]
+    full = WordEncoder(layer=12, device="cpu", dtype="float32").embed_layers(SENTENCES[:3], [7])[7]
     for a, b in zip(full, encoder.embed(SENTENCES[:3])):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
@@ -57,8 +57,8 @@ def test_batching_and_padding_do_not_change_vectors(encoder):
 
 def test_long_sentences_are_windowed_without_losing_words():
     words = [w for s in SENTENCES for w in s]
-    narrow = WordEncoder(layer=7, device="cpu", max_length=48)
-    wide = WordEncoder(layer=7, device="cpu")
+    narrow = WordEncoder(layer=7, device="cpu", dtype="float32", max_length=48)
+    wide = WordEncoder(layer=7, device="cpu", dtype="float32")
     (short_ctx,), (full_ctx,) = narrow.embed([words]), wide.embed([words])
     assert short_ctx.shape == full_ctx.shape == (len(words), 384)
     assert narrow.windowed_sentences == 1 and wide.windowed_sentences == 0
@@ -81,6 +81,7 @@ def test_invalid_settings_are_config_errors():
         with pytest.raises(ConfigError, match="no CUDA GPU"):
             resolve_device("cuda")
     assert resolve_device("cpu") == "cpu"
+    assert resolve_dtype("auto", "cpu") == (torch.bfloat16 if cpu_has_native_bfloat16() else torch.float32)
     with pytest.raises(ConfigError, match="auto, cpu or cuda"):
         resolve_device("tpu")
     with pytest.raises(ConfigError, match="float16 needs a GPU"):

@@ -11,7 +11,7 @@ from itertools import islice
 
 from tqdm import tqdm
 
-from .aligner import DEFAULT_CENTERING, Aligner
+from .aligner import CHUNK_PAIRS, DEFAULT_CENTERING, Aligner
 from .errors import ConfigError
 from .io import ParallelInput, output_stream
 
@@ -97,10 +97,18 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     with output_stream(output, resume) as (stream, done):
         if done:
             log.info("resuming after %d complete lines of %s", done, output)
-        todo = islice(corpus, begin + done, end)
-        total = None if end is None else max(0, end - begin - done)
+        first = begin + done
+        # Pairs are encoded in chunks fixed by absolute line number, so every line is computed
+        # in the same batch whether the run is whole, sharded or resumed: reduced-precision
+        # results then match byte for byte. Lines of a chunk outside the range are dropped.
+        chunk_start = first // CHUNK_PAIRS * CHUNK_PAIRS
+        chunk_end = None if end is None else -(-end // CHUNK_PAIRS) * CHUNK_PAIRS
+        total = None if end is None else max(0, end - first)
         with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
-            for pair in aligner.align_stream(todo):
+            aligned = aligner.align_stream(islice(corpus, chunk_start, chunk_end), CHUNK_PAIRS)
+            for number, pair in enumerate(aligned, chunk_start):
+                if number < first or (end is not None and number >= end):
+                    continue
                 stream.write(format_pair(pair, output_format) + "\n")
                 stream.flush()  # complete lines reach the file as they are made
                 pairs += 1
