@@ -3,7 +3,8 @@
     python benchmarks/update_readme.py
 
 Every block ``<!-- BEGIN results/NAME.md --> … <!-- END results/NAME.md -->`` in the README is
-replaced by the current content of ``benchmarks/results/NAME.md``; numbers are never typed by hand.
+replaced by the current content of ``benchmarks/results/NAME.md`` (its headings moved three levels
+down, to sit under the README's own); numbers are never typed by hand.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def main() -> None:
 
     def fill(match: re.Match) -> str:
         content = (ROOT / "benchmarks" / match.group(2)).read_text(encoding="utf-8")
+        content = re.sub(r"^#", "####", content, flags=re.M)
         return match.group(1) + content.rstrip("\n") + "\n" + match.group(3)
 
     text, count = BLOCK.subn(fill, readme.read_text(encoding="utf-8"))

@@ -103,7 +103,8 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
         # results then match byte for byte. Lines of a chunk outside the range are dropped.
         chunk_start = first // CHUNK_PAIRS * CHUNK_PAIRS
         chunk_end = None if end is None else -(-end // CHUNK_PAIRS) * CHUNK_PAIRS
-        total = None if end is None else max(0, end - first)
+        last = end if end is not None else corpus.n_pairs
+        total = None if last is None else max(0, last - first)
         with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
             aligned = aligner.align_stream(islice(corpus, chunk_start, chunk_end), CHUNK_PAIRS)
             for number, pair in enumerate(aligned, chunk_start):
