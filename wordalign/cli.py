@@ -42,7 +42,7 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
 def align(
     src: Annotated[str, typer.Argument(help="Source file; or a 'src ||| tgt' file if TGT is omitted; '-' is stdin.")],
     tgt: Annotated[Optional[str], typer.Argument(help="Target file, line-aligned with SRC.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here instead of stdout; OUT.part until complete.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="pharaoh | scores (i-j:score) | jsonl.")] = "pharaoh",
     model: Annotated[Optional[str], typer.Option(help="Local Hugging Face model directory; default: the embedded encoder.")] = None,
     layer: Annotated[Optional[int], typer.Option(help="Hidden layer for word vectors (0 = embeddings).")] = None,
