@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from wordalign.evaluation import AlignmentScore, score_alignments  # noqa: E402
 from wordalign.extractors import bind  # noqa: E402
 from wordalign.io import ParallelInput, read_alignments  # noqa: E402
-from wordalign.similarity import cosine_similarity  # noqa: E402
+from wordalign.similarity import cosine_similarity, word_norms  # noqa: E402
 
 # The five standard bilingual sets: display name -> folder under data/gold/.
 STANDARD_SETS = {"De-En": "deen", "En-Fr": "enfr", "Ro-En": "roen", "Zh-En": "zhen", "Ja-En": "jaen_kftt_test"}
@@ -63,9 +63,9 @@ def similarities(vectors, centering: str) -> list[np.ndarray]:
     return [cosine_similarity(src, tgt, centering) for src, tgt in vectors]
 
 
-def word_norms(vectors) -> list[tuple[np.ndarray, np.ndarray]]:
+def pair_norms(vectors) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per pair, the norms of the source and target word vectors (for ``marginals=norm``)."""
-    return [(np.linalg.norm(src, axis=1), np.linalg.norm(tgt, axis=1)) for src, tgt in vectors]
+    return [word_norms(src, tgt) for src, tgt in vectors]
 
 
 def extract_all(sims: list[np.ndarray], extractor: str, params: dict, weights=None) -> tuple[list[list], float]:

@@ -19,7 +19,7 @@ import sys
 import time
 
 from _common import (MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, encode_pairs, extract_all, git_revision,
-                     machine, pct, similarities, word_norms)
+                     machine, pct, similarities, pair_norms)
 
 from wordalign import Aligner
 from wordalign.evaluation import score_alignments
@@ -39,7 +39,7 @@ def measure(aligner: Aligner, gold_set: GoldSet, setting: str, test_range: tuple
     started = time.perf_counter()
     vectors = encode_pairs(aligner.encoder, gold_set, [aligner.encoder.layer])[aligner.encoder.layer]
     encode_ms = 1000 * (time.perf_counter() - started) / len(gold_set.pairs)
-    sims, norms = similarities(vectors, aligner.centering), word_norms(vectors)
+    sims, norms = similarities(vectors, aligner.centering), pair_norms(vectors)
     begin, end = test_range or (0, len(gold_set.pairs))
     rows = {"full": {}, "test": {}, "encode_ms_per_pair": encode_ms}
     for name in available():

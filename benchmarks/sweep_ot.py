@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 from _common import (MONO_DEV, RESULTS, TUNING_SPLITS, GoldSet, encode_pairs, git_revision, machine, similarities,
-                     word_norms)
+                     pair_norms)
 
 from wordalign import Aligner
 from wordalign.evaluation import score_alignments
@@ -41,7 +41,7 @@ def sweep_set(aligner: Aligner, gold_set: GoldSet) -> dict:
     """{(extractor, json params incl. threshold): AlignmentScore} on one data set."""
     layer = aligner.encoder.layer
     vectors = encode_pairs(aligner.encoder, gold_set, [layer])[layer]
-    sims, norms, lengths = similarities(vectors, aligner.centering), word_norms(vectors), gold_set.lengths
+    sims, norms, lengths = similarities(vectors, aligner.centering), pair_norms(vectors), gold_set.lengths
     scores = {}
     for name, (solve, options) in SOLVERS.items():
         for params in grid(options | COMMON):

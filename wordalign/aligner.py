@@ -11,7 +11,7 @@ from .encoder import WordEncoder
 from .extractors import bind
 from .io import split_words
 from .settings import resolve_extractor
-from .similarity import check_centering, cosine_similarity
+from .similarity import check_centering, cosine_similarity, word_norms
 from .types import AlignedPair
 
 # Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
@@ -73,7 +73,7 @@ class Aligner:
         for n, k in enumerate(live):
             src, tgt = vectors[n], vectors[len(live) + n]
             similarity = cosine_similarity(src, tgt, self.centering)
-            results[k] = self._extract(pairs[k], similarity, (np.linalg.norm(src, axis=1), np.linalg.norm(tgt, axis=1)))
+            results[k] = self._extract(pairs[k], similarity, word_norms(src, tgt))
         return results
 
     def align_stream(self, pairs: Iterable[tuple[Sequence[str], Sequence[str]]],

@@ -16,6 +16,11 @@ def check_centering(centering: str) -> str:
     return centering
 
 
+def word_norms(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Euclidean norms of the source and target word vectors (word masses for OT extractors)."""
+    return np.linalg.norm(src, axis=1), np.linalg.norm(tgt, axis=1)
+
+
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms > 0, norms, 1.0)
