@@ -180,3 +180,47 @@ def test_a_killed_run_leaves_complete_lines_and_resumes_byte_identically(tmp_pat
     assert run(["align", str(joint), "-o", str(whole), "-q", "--batch-size", "8"]) == 0
     assert out.read_bytes() == whole.read_bytes()
     assert out.read_text().count("\n") == 2 * len(lines)
+
+
+def test_manifest_aligns_every_corpus_with_one_model_load(sample, tmp_path, monkeypatch):
+    import wordalign.pipeline
+
+    loads = []
+    real_aligner = wordalign.pipeline.Aligner
+    monkeypatch.setattr(wordalign.pipeline, "Aligner", lambda *a, **k: loads.append(1) or real_aligner(*a, **k))
+    manifest = tmp_path / "jobs.tsv"
+    manifest.write_text(f"{sample / 'src.txt'}\t{sample / 'tgt.txt'}\ttwo_files.pharaoh\n"
+                        f"{sample / 'joint.txt'}\tout/joint.pharaoh\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    assert run(["align", "--manifest", str(manifest), "-q", *F32]) == 0
+    expected = (GOLDEN / "sample.pharaoh").read_text()
+    assert (tmp_path / "two_files.pharaoh").read_text() == expected
+    assert (tmp_path / "out" / "joint.pharaoh").read_text() == expected
+    assert loads == [1]
+
+
+def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sample, tmp_path):
+    expected = (GOLDEN / "sample.pharaoh").read_text()
+    manifest = tmp_path / "jobs.tsv"
+    manifest.write_text(f"{sample / 'joint.txt'}\tfirst.pharaoh\n{sample / 'joint.txt'}\tsecond.pharaoh\n")
+    (tmp_path / "first.pharaoh").write_text("finished earlier\n")
+    (tmp_path / "second.pharaoh.part").write_text("".join(expected.splitlines(keepends=True)[:4]) + "0-")
+    assert run(["align", "--manifest", str(manifest), "--resume", "-q", *F32]) == 0
+    assert (tmp_path / "first.pharaoh").read_text() == "finished earlier\n"
+    assert (tmp_path / "second.pharaoh").read_text() == expected
+
+
+def test_manifest_inputs_are_all_checked_before_the_model_loads(sample, tmp_path, capsys, monkeypatch):
+    import wordalign.pipeline
+
+    monkeypatch.setattr(wordalign.pipeline, "Aligner", lambda *a, **k: pytest.fail("model loaded"))
+    manifest = tmp_path / "jobs.tsv"
+    manifest.write_text(f"{sample / 'joint.txt'}\tgood.pharaoh\n{sample / 'src.txt'}\t{tmp_path / 'short.txt'}\tbad.pharaoh\n")
+    (tmp_path / "short.txt").write_text("one line\n")
+    assert run(["align", "--manifest", str(manifest)]) == 2
+    assert "short.txt:2: line counts differ" in capsys.readouterr().err
+    assert not (tmp_path / "good.pharaoh").exists()
+    assert run(["align", str(sample / "joint.txt"), "--manifest", str(manifest)]) == 2
+    assert "give no SRC, TGT, -o or --shard" in capsys.readouterr().err
+    assert run(["align"]) == 2
+    assert "give SRC [TGT], or --manifest FILE" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wordalign.errors import ConfigError, InputError
-from wordalign.io import ParallelInput, output_stream, split_words
+from wordalign.io import ParallelInput, output_stream, read_manifest, split_words
 
 
 def write(path, text: str | bytes):
@@ -89,3 +89,32 @@ def test_resume_needs_a_file():
     with pytest.raises(ConfigError, match="--resume needs an output file"):
         with output_stream(None, resume=True):
             pass
+
+
+def test_manifest_paths_are_relative_to_its_folder_and_comments_are_skipped(tmp_path):
+    (tmp_path / "sub").mkdir()
+    manifest = write(tmp_path / "sub" / "jobs.tsv", "# corpora\n\na.src\ta.tgt\ta.out\n/abs/joint.txt\tjoint.out\n")
+    jobs = read_manifest(manifest)
+    assert [(j.src, j.tgt, j.output) for j in jobs] == [
+        (str(tmp_path / "sub" / "a.src"), str(tmp_path / "sub" / "a.tgt"), str(tmp_path / "sub" / "a.out")),
+        ("/abs/joint.txt", None, str(tmp_path / "sub" / "joint.out")),
+    ]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("a\tb\tc\td\n", 1, "found 4 tab-separated fields"),
+    ("a.src\n", 1, "found 1 tab-separated fields"),
+    ("a\t\tc\n", 1, "found 3 tab-separated fields"),
+    ("a\tb\tout\nc\td\tout\n", 2, "also the output of line 1"),
+    ("a\tb\tc.out\nc.out\tz.out\n", 1, "also an input"),
+    ("-\tb\tc\n", 1, r"'-' \(stdin/stdout\) cannot be used"),
+])
+def test_bad_manifest_lines_are_named(tmp_path, text, line, message):
+    manifest = write(tmp_path / "jobs.tsv", text)
+    with pytest.raises(InputError, match=rf"jobs.tsv:{line}: .*{message}"):
+        read_manifest(manifest)
+
+
+def test_an_empty_manifest_is_an_error(tmp_path):
+    with pytest.raises(InputError, match="lists no corpus"):
+        read_manifest(write(tmp_path / "jobs.tsv", "# nothing\n"))

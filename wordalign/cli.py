@@ -40,7 +40,7 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
 
 @app.command()
 def align(
-    src: Annotated[str, typer.Argument(help="Source file; or a 'src ||| tgt' file if TGT is omitted; '-' is stdin.")],
+    src: Annotated[Optional[str], typer.Argument(help="Source file; or a 'src ||| tgt' file if TGT is omitted; '-' is stdin.")] = None,
     tgt: Annotated[Optional[str], typer.Argument(help="Target file, line-aligned with SRC.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here instead of stdout; OUT.part until complete.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="pharaoh | scores (i-j:score) | jsonl.")] = "pharaoh",
@@ -57,14 +57,23 @@ def align(
     shard: Annotated[Optional[str], typer.Option(help="i/n: align only the i-th (0-based) of n contiguous parts.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted -o run from its last complete line.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")] = False,
+    manifest: Annotated[Optional[str], typer.Option(help="Align many corpora with one model load: a file of SRC<TAB>TGT<TAB>OUT (or SRC<TAB>OUT) lines.")] = None,
 ):
     """Align sentence pairs; one Pharaoh line (0-based 'src-tgt' links) per input line."""
-    from .pipeline import align_files
+    from .pipeline import align_files, align_manifest
 
-    align_files(src, tgt, output=output, output_format=output_format, model=model, layer=layer,
-                extractor=extractor, extractor_params=parse_params(param), setting=setting, centering=centering, device=device,
-                dtype=dtype, batch_size=batch_size, max_length=max_length, shard=parse_shard(shard),
-                resume=resume, quiet=quiet)
+    options = {"output_format": output_format, "model": model, "layer": layer, "extractor": extractor,
+               "extractor_params": parse_params(param), "setting": setting, "centering": centering,
+               "device": device, "dtype": dtype, "batch_size": batch_size, "max_length": max_length,
+               "resume": resume, "quiet": quiet}
+    if manifest is None:
+        if src is None:
+            raise ConfigError("give SRC [TGT], or --manifest FILE")
+        align_files(src, tgt, output=output, shard=parse_shard(shard), **options)
+        return
+    if src is not None or output is not None or shard is not None:
+        raise ConfigError("--manifest lists inputs and outputs itself: give no SRC, TGT, -o or --shard with it")
+    align_manifest(manifest, **options)
 
 
 @app.command()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 
 import numpy as np
 
@@ -152,6 +152,23 @@ class WordEncoder:
         """Like :meth:`embed`, for several layers at most ``self.layer`` from one forward pass."""
         if any(not 0 <= layer <= self.layer for layer in layers):
             raise ConfigError(f"layers must be between 0 and {self.layer} for this encoder")
+        tokenized, segments, placements = self.segment(sentences)
+        states = self._forward(segments, layers)
+        return {layer: [self._pool(sentence, states[layer], *placement)
+                        for sentence, placement in zip(tokenized, placements)] for layer in layers}
+
+    def segment(self, sentences: Sequence[Sequence[str]]):
+        """Tokenize sentences and cut them into encoder inputs of at most ``max_length`` ids.
+
+        Returns
+        -------
+        tokenized : list[TokenizedSentence]
+        segments : list[list[int]]
+            Token ids of every encoder input, special tokens included; a sentence longer than
+            the window gives several (see :func:`plan_windows`).
+        placements : list[tuple]
+            Per sentence: index of its first segment, window starts, window of each token.
+        """
         tokenized = self.mapper([list(words) for words in sentences])
         segments, placements = [], []
         for sentence in tokenized:
@@ -165,9 +182,39 @@ class WordEncoder:
             for start in starts:
                 segments.append(sentence.prefix + sentence.content[start : start + width] + sentence.suffix)
             placements.append((first, starts, window_of_token))
-        states = self._forward(segments, layers)
-        return {layer: [self._pool(sentence, states[layer], *placement)
-                        for sentence, placement in zip(tokenized, placements)] for layer in layers}
+        return tokenized, segments, placements
+
+    def padded_batches(self, segments: list[list[int]]) -> Iterator[tuple[list[int], object, object]]:
+        """Length-sorted batches of at most ``batch_size`` segments, padded on the right.
+
+        Yields ``(segment indices, input_ids, attention_mask)``, the tensors on the CPU.
+        """
+        torch = self._torch
+        order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
+        for begin in range(0, len(order), self.batch_size):
+            batch = order[begin : begin + self.batch_size]
+            longest = len(segments[batch[-1]])
+            ids = torch.full((len(batch), longest), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), longest), dtype=torch.long)
+            for row, k in enumerate(batch):
+                ids[row, : len(segments[k])] = torch.as_tensor(segments[k])
+                mask[row, : len(segments[k])] = 1
+            yield batch, ids, mask
+
+    def inference(self):
+        """Context for forward passes: no autograd, autocast to ``self.dtype`` when not float32."""
+        torch = self._torch
+        stack = ExitStack()
+        stack.enter_context(torch.inference_mode())
+        if self.dtype != torch.float32:
+            stack.enter_context(torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype))
+        return stack
+
+    def hidden_states(self, ids, mask) -> tuple:
+        """The encoder's forward pass on one padded batch: all hidden states, on the device."""
+        result = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                            output_hidden_states=True)
+        return result.hidden_states
 
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:
         torch = self._torch
@@ -188,24 +235,12 @@ class WordEncoder:
 
     def _forward(self, segments: list[list[int]], layers: Sequence[int]) -> dict[int, list]:
         """Run the encoder over id sequences; return their hidden states per layer, on the CPU."""
-        torch = self._torch
-        order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
         out = {layer: [None] * len(segments) for layer in layers}
-        autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype)
-                    if self.dtype != torch.float32 else nullcontext())
-        with torch.inference_mode(), autocast:
-            for begin in range(0, len(order), self.batch_size):
-                batch = order[begin : begin + self.batch_size]
-                longest = len(segments[batch[-1]])
-                ids = torch.full((len(batch), longest), self.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(batch), longest), dtype=torch.long)
-                for row, k in enumerate(batch):
-                    ids[row, : len(segments[k])] = torch.as_tensor(segments[k])
-                    mask[row, : len(segments[k])] = 1
-                result = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
-                                    output_hidden_states=True)
+        with self.inference():
+            for batch, ids, mask in self.padded_batches(segments):
+                states = self.hidden_states(ids, mask)
                 for layer in layers:
-                    hidden = result.hidden_states[layer].float().cpu()
+                    hidden = states[layer].float().cpu()
                     for row, k in enumerate(batch):
                         out[layer][k] = hidden[row, : len(segments[k])]
         return out

