@@ -11,13 +11,13 @@ from .evaluation import AlignmentScore, AlignmentScorer, score_alignments, score
 from .extractors import available as available_extractors
 from .extractors import register as register_extractor
 from .io import ParallelInput, parse_links, read_alignments, split_words
-from .pipeline import align_files
+from .pipeline import align_files, align_manifest
 from .types import AlignedPair, GoldAlignment
 
 __version__ = "0.1.0"
 __all__ = [
     "AlignedPair", "Aligner", "AlignmentScore", "AlignmentScorer",
     "ConfigError", "GoldAlignment", "InputError", "ModelError", "ParallelInput", "WordAlignError",
-    "WordEncoder", "align_files", "available_extractors", "parse_links", "read_alignments",
+    "WordEncoder", "align_files", "align_manifest", "available_extractors", "parse_links", "read_alignments",
     "register_extractor", "score_alignments", "score_files", "split_words", "__version__",
 ]
