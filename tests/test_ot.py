@@ -43,11 +43,26 @@ def test_unbalanced_plan_is_finite_and_nonnegative(sim):
 
 
 @settings(max_examples=40, deadline=None)
-@given(similarity, st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.sampled_from(OT))
-def test_fewer_links_as_the_threshold_grows(sim, low, high, name):
+@given(similarity, st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.sampled_from(OT),
+       st.sampled_from(["share", "mutual"]))
+def test_fewer_links_as_the_threshold_grows(sim, low, high, name, links):
     low, high = sorted((low, high))
-    loose, strict = bind(name, {"threshold": low})(sim), bind(name, {"threshold": high})(sim)
+    loose = bind(name, {"threshold": low, "links": links})(sim)
+    strict = bind(name, {"threshold": high, "links": links})(sim)
     assert not (strict & ~loose).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(similarity, st.sampled_from(OT))
+def test_mutual_links_are_a_subset_with_the_largest_mass_of_their_row_and_column(sim, name):
+    plan_of = {"ot-balanced": lambda: balanced_plan(sim, reg=0.05, distortion=0.1),
+               "ot-partial": lambda: partial_plan(sim, mass=0.8, distortion=0.1),
+               "ot-unbalanced": lambda: unbalanced_plan(sim, reg=0.05, reg_m=0.3, distortion=0.1)}
+    plan, _, _ = plan_of[name]()
+    mutual = bind(name, {"threshold": 0.1, "links": "mutual"})(sim)
+    assert not (mutual & ~bind(name, {"threshold": 0.1})(sim)).any()
+    rows, cols = np.nonzero(mutual)
+    assert (plan[rows, cols] >= plan[rows].max(axis=1)).all() and (plan[rows, cols] >= plan[:, cols].max(axis=0)).all()
 
 
 @pytest.mark.parametrize("name", OT)
@@ -90,3 +105,5 @@ def test_norm_marginals_follow_word_weights():
         bind("ot-balanced", {"marginals": "zipf"})(sim)
     with pytest.raises(ConfigError, match="mass must be in"):
         bind("ot-partial", {"mass": 1.5})(sim)
+    with pytest.raises(ConfigError, match="links must be one of"):
+        bind("ot-unbalanced", {"links": "all"})(sim)

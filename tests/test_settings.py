@@ -25,3 +25,14 @@ def test_caller_parameters_override_the_setting():
 def test_unknown_setting():
     with pytest.raises(ConfigError, match="setting must be one of bilingual, monolingual"):
         resolve_extractor("trilingual", None, None)
+
+
+def test_shipped_ot_parameters_are_the_ones_the_dev_sweep_chose():
+    import json
+    from pathlib import Path
+
+    sweep = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "sweep_ot.json"
+    for setting, chosen in json.loads(sweep.read_text())["chosen"].items():
+        for name, params in chosen.items():
+            shipped = get_extractor(name).defaults | SETTING_PARAMS[setting].get(name, {})
+            assert shipped == params, (setting, name)

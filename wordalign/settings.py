@@ -16,9 +16,9 @@ DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-unbalanced"}
 SETTING_PARAMS: dict[str, dict[str, dict]] = {
     "bilingual": {},
     "monolingual": {
-        "ot-balanced": {"threshold": 0.7},
-        "ot-partial": {"distortion": 0.0, "threshold": 0.7},
-        "ot-unbalanced": {"threshold": 0.4},
+        "ot-balanced": {"distortion": 0.0, "links": "mutual", "threshold": 0.7},
+        "ot-partial": {"marginals": "norm", "links": "mutual", "threshold": 0.05},
+        "ot-unbalanced": {"links": "mutual", "threshold": 0.3},
     },
 }
 

@@ -4,7 +4,8 @@ Words are piles of mass; moving mass from source word ``i`` to target word ``j``
 ``C[i, j]``. The transport plan ``P`` that moves it most cheaply says which words correspond,
 and words that send or receive little mass are left unaligned (null alignment). Links are the
 pairs whose normalized mass ``P[i, j] / min(a_i, b_j)`` — the share of the smaller word's mass
-that goes through the link — exceeds ``threshold``.
+that goes through the link — exceeds ``threshold``; with ``links="mutual"`` the pair must also
+carry the most mass of its row and of its column in the plan.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .registry import register
 
 log = logging.getLogger(__name__)
 MARGINALS = ("uniform", "norm")
+LINK_RULES = ("share", "mutual")
 
 
 def transport_cost(similarity: np.ndarray, distortion: float = 0.0) -> np.ndarray:
@@ -52,9 +54,22 @@ def word_masses(shape: tuple[int, int], marginals: str, word_weights=None) -> tu
     return np.full(shape[0], 1.0 / shape[0]), np.full(shape[1], 1.0 / shape[1])
 
 
-def links_from_plan(plan: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
-    """Links where ``P[i, j] / min(a_i, b_j) > threshold``."""
-    return plan / np.minimum(a[:, None], b[None, :]) > threshold
+def links_from_plan(plan: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float,
+                    links: str = "share") -> np.ndarray:
+    """Links where ``P[i, j] / min(a_i, b_j) > threshold``.
+
+    ``links="mutual"`` keeps only those where ``P[i, j]`` is also the largest entry of row ``i``
+    and of column ``j``: one partner per word at most, as mutual argmax on similarities
+    (Jalili Sabet et al. 2020), but read off the plan, where every word has competed for the
+    mass, and with the threshold to leave words unaligned.
+    """
+    if links not in LINK_RULES:
+        raise ConfigError(f"links must be one of {', '.join(LINK_RULES)}, not {links!r}")
+    share = plan / np.minimum(a[:, None], b[None, :])
+    if links == "mutual" and plan.size:
+        share = np.where((plan >= plan.max(axis=1, keepdims=True)) & (plan >= plan.max(axis=0, keepdims=True)),
+                         share, 0.0)
+    return share > threshold
 
 
 def _solve_safely(solve, cost: np.ndarray, a: np.ndarray, b: np.ndarray, name: str) -> np.ndarray:
@@ -111,7 +126,8 @@ def unbalanced_plan(similarity: np.ndarray, *, reg: float, reg_m: float, distort
 
 @register("ot-balanced")
 def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float = 0.4,
-                distortion: float = 0.1, marginals: str = "uniform", word_weights=None) -> np.ndarray:
+                distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
+                word_weights=None) -> np.ndarray:
     """Balanced optimal transport: all mass moves, ``P 1 = a``, ``P^T 1 = b``.
 
     ``P = argmin_{P >= 0, P1 = a, P^T 1 = b} <P, C> - reg * H(P)``; ``reg = 0`` is the exact
@@ -125,12 +141,12 @@ def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float =
     """
     plan, a, b = balanced_plan(similarity, reg=reg, distortion=distortion, marginals=marginals,
                                word_weights=word_weights)
-    return links_from_plan(plan, a, b, threshold)
+    return links_from_plan(plan, a, b, threshold, links)
 
 
 @register("ot-partial")
-def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.7, distortion: float = 0.1,
-               marginals: str = "uniform", word_weights=None) -> np.ndarray:
+def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.1, distortion: float = 0.1,
+               marginals: str = "uniform", links: str = "mutual", word_weights=None) -> np.ndarray:
     """Partial optimal transport: only a fraction ``mass`` of the mass moves.
 
     ``P = argmin_{P >= 0, P1 <= a, P^T 1 <= b, 1^T P 1 = m} <P, C>`` with ``m = mass`` (both
@@ -144,12 +160,13 @@ def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 
     """
     plan, a, b = partial_plan(similarity, mass=mass, distortion=distortion, marginals=marginals,
                               word_weights=word_weights)
-    return links_from_plan(plan, a, b, threshold)
+    return links_from_plan(plan, a, b, threshold, links)
 
 
 @register("ot-unbalanced")
 def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.3, threshold: float = 0.2,
-                  distortion: float = 0.1, marginals: str = "uniform", word_weights=None) -> np.ndarray:
+                  distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
+                  word_weights=None) -> np.ndarray:
     """Unbalanced optimal transport: marginals are soft, penalized by KL divergence.
 
     ``P = argmin_{P >= 0} <P, C> - reg * H(P) + reg_m * (KL(P1 || a) + KL(P^T 1 || b))``, solved
@@ -163,4 +180,4 @@ def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0
     """
     plan, a, b = unbalanced_plan(similarity, reg=reg, reg_m=reg_m, distortion=distortion, marginals=marginals,
                                  word_weights=word_weights)
-    return links_from_plan(plan, a, b, threshold)
+    return links_from_plan(plan, a, b, threshold, links)
