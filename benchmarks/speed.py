@@ -50,18 +50,21 @@ def make_corpus(folder: Path, n_pairs: int) -> tuple[Path, Path]:
 
 def run_process(command: list[str], output: Path, n_pairs: int) -> dict:
     """Run ``command``; wall seconds, pairs/s and peak RSS of that process alone."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)  # rusage of this child only
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode(errors="replace")
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
+    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and block the child
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)  # rusage of this child only
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n"
+                             f"{errors.read().decode(errors='replace')}")
     with open(output, encoding="utf-8") as lines:
         written = sum(1 for _ in lines)
     if written != n_pairs:
         raise SystemExit(f"{output}: {written} lines for {n_pairs} pairs")
+    # ru_maxrss is in KiB on Linux (this benchmark's platform; bytes on macOS)
     return {"seconds": seconds, "pairs_per_s": n_pairs / seconds, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
@@ -140,11 +143,11 @@ def markdown(report: dict, arguments: str) -> str:
             ratio = (f"{r['pairs_per_s'] / simalign[int(n)]['pairs_per_s']:.1f}×"
                      if int(n) in simalign else "")
             lines.append(f"| {dtype} | {int(n):,} | {r['pairs_per_s']:.1f} | {100 * r['pairs_per_s'] / ceiling:.0f}% "
-                         f"| {ratio} | {r['peak_rss_mb']:,.0f} MB |")
+                         f"| {ratio} | {r['peak_rss_mb']:,.0f} MiB |")
     for dtype, alone in report["encoder_alone"].items():
         lines.append(f"| {dtype}, encoder alone | {alone['pairs']:,} | {alone['pairs_per_s']:.1f} | 100% | | |")
     for n, r in sorted(simalign.items()):
-        lines.append(f"| SimAlign argmax, float32 | {n:,} | {r['pairs_per_s']:.1f} | | 1.0× | {r['peak_rss_mb']:,.0f} MB |")
+        lines.append(f"| SimAlign argmax, float32 | {n:,} | {r['pairs_per_s']:.1f} | | 1.0× | {r['peak_rss_mb']:,.0f} MiB |")
     lines += ["", "The 1k rows are dominated by start-up (imports and model load, a few seconds, paid once per "
               "process; `--manifest` pays it once for many corpora). SimAlign aligns one pair per call, so its "
               "rate does not depend on the corpus size; it is not run on 100k pairs (about 1.5 hours)."]

@@ -37,3 +37,11 @@ def test_the_embedded_map_is_applied_to_every_code_point():
 def test_keys_and_replacements_it_cannot_store_are_refused(mapping):
     with pytest.raises(ValueError):
         precompiled_charsmap(mapping)
+
+
+def test_a_cluster_under_six_bytes_is_replaced_whole_as_in_sentencepiece():
+    # The documented difference from a per-code-point map: the mark after a mapped first
+    # character is dropped (U+FF21 is 3 bytes, U+0301 2 bytes; a 6-byte cluster keeps it).
+    normalizer = normalizers.Precompiled(precompiled_charsmap({"\uff21": "A", "\u4e00": "x"}))
+    assert normalizer.normalize_str("\uff21\u0301") == "A"
+    assert normalizer.normalize_str("\u4e00\u3099") == "x\u3099"

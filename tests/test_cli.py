@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from wordalign.cli import run
+from wordalign.pipeline import align_manifest
 
 from conftest import GOLD
 
@@ -203,10 +204,12 @@ def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sa
     expected = (GOLDEN / "sample.pharaoh").read_text()
     manifest = tmp_path / "jobs.tsv"
     manifest.write_text(f"{sample / 'joint.txt'}\tfirst.pharaoh\n{sample / 'joint.txt'}\tsecond.pharaoh\n")
-    (tmp_path / "first.pharaoh").write_text("finished earlier\n")
+    finished_earlier = "finished earlier\n" * 7  # as many lines as the input: taken as done
+    (tmp_path / "first.pharaoh").write_text(finished_earlier)
     (tmp_path / "second.pharaoh.part").write_text("".join(expected.splitlines(keepends=True)[:4]) + "0-")
-    assert run(["align", "--manifest", str(manifest), "--resume", "-q", *F32]) == 0
-    assert (tmp_path / "first.pharaoh").read_text() == "finished earlier\n"
+    summaries = align_manifest(str(manifest), resume=True, quiet=True, dtype="float32")
+    assert [s.pairs for s in summaries] == [0, 3]  # nothing of the finished corpus is aligned again
+    assert (tmp_path / "first.pharaoh").read_text() == finished_earlier
     assert (tmp_path / "second.pharaoh").read_text() == expected
 
 

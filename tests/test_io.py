@@ -104,7 +104,9 @@ def test_manifest_paths_are_relative_to_its_folder_and_comments_are_skipped(tmp_
 @pytest.mark.parametrize("text, line, message", [
     ("a\tb\tc\td\n", 1, "found 4 tab-separated fields"),
     ("a.src\n", 1, "found 1 tab-separated fields"),
-    ("a\t\tc\n", 1, "found 3 tab-separated fields"),
+    ("a\t\tc\n", 1, "field 2 is empty"),
+    ("a\tb\tmissing/c\n", 1, "folder of output 'missing/c' does not exist"),
+    ("a\tb\tjobs.tsv\n", 1, "also an input"),
     ("a\tb\tout\nc\td\tout\n", 2, "also the output of line 1"),
     ("a\tb\tc.out\nc.out\tz.out\n", 1, "also an input"),
     ("-\tb\tc\n", 1, r"'-' \(stdin/stdout\) cannot be used"),
@@ -118,3 +120,13 @@ def test_bad_manifest_lines_are_named(tmp_path, text, line, message):
 def test_an_empty_manifest_is_an_error(tmp_path):
     with pytest.raises(InputError, match="lists no corpus"):
         read_manifest(write(tmp_path / "jobs.tsv", "# nothing\n"))
+
+
+def test_resume_refuses_a_finished_output_of_the_wrong_length(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("0-0\n")
+    with pytest.raises(InputError, match="already complete with 1 lines, but the input has 3"):
+        with output_stream(str(target), resume=True, expected=3):
+            pass
+    with output_stream(str(target), resume=True, expected=1) as (_, done):
+        assert done == 1

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from wordalign.errors import ConfigError
-from wordalign.extractors import bind
+from wordalign.extractors import bind, get_extractor
 from wordalign.extractors.ot import balanced_plan, partial_plan, transport_cost, unbalanced_plan
 
 OT = ("ot-balanced", "ot-partial", "ot-unbalanced")
@@ -55,10 +55,9 @@ def test_fewer_links_as_the_threshold_grows(sim, low, high, name, links):
 @settings(max_examples=40, deadline=None)
 @given(similarity, st.sampled_from(OT))
 def test_mutual_links_are_a_subset_with_the_largest_mass_of_their_row_and_column(sim, name):
-    plan_of = {"ot-balanced": lambda: balanced_plan(sim, reg=0.05, distortion=0.1),
-               "ot-partial": lambda: partial_plan(sim, mass=0.8, distortion=0.1),
-               "ot-unbalanced": lambda: unbalanced_plan(sim, reg=0.05, reg_m=0.3, distortion=0.1)}
-    plan, _, _ = plan_of[name]()
+    solve = {"ot-balanced": balanced_plan, "ot-partial": partial_plan, "ot-unbalanced": unbalanced_plan}[name]
+    defaults = get_extractor(name).defaults
+    plan, _, _ = solve(sim, **{k: v for k, v in defaults.items() if k not in ("threshold", "links")})
     mutual = bind(name, {"threshold": 0.1, "links": "mutual"})(sim)
     assert not (mutual & ~bind(name, {"threshold": 0.1})(sim)).any()
     rows, cols = np.nonzero(mutual)

@@ -32,7 +32,9 @@ def test_shipped_ot_parameters_are_the_ones_the_dev_sweep_chose():
     from pathlib import Path
 
     sweep = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "sweep_ot.json"
-    for setting, chosen in json.loads(sweep.read_text())["chosen"].items():
+    chosen_per_setting = json.loads(sweep.read_text())["chosen"]
+    assert set(chosen_per_setting) == set(SETTINGS)
+    for setting, chosen in chosen_per_setting.items():
         for name, params in chosen.items():
             shipped = get_extractor(name).defaults | SETTING_PARAMS[setting].get(name, {})
             assert shipped == params, (setting, name)

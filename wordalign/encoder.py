@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -157,8 +157,15 @@ class WordEncoder:
         return {layer: [self._pool(sentence, states[layer], *placement)
                         for sentence, placement in zip(tokenized, placements)] for layer in layers}
 
-    def segment(self, sentences: Sequence[Sequence[str]]):
+    def segment(self, sentences: Sequence[Sequence[str]]) -> tuple[list[TokenizedSentence], list[list[int]], list]:
         """Tokenize sentences and cut them into encoder inputs of at most ``max_length`` ids.
+
+        Each sentence that needs more than one window adds one to ``windowed_sentences``.
+
+        Parameters
+        ----------
+        sentences : sequence of sequence of str
+            Pre-tokenized sentences.
 
         Returns
         -------
@@ -187,7 +194,16 @@ class WordEncoder:
     def padded_batches(self, segments: list[list[int]]) -> Iterator[tuple[list[int], object, object]]:
         """Length-sorted batches of at most ``batch_size`` segments, padded on the right.
 
-        Yields ``(segment indices, input_ids, attention_mask)``, the tensors on the CPU.
+        Parameters
+        ----------
+        segments : list[list[int]]
+            Token ids per encoder input, as :meth:`segment` returns them.
+
+        Yields
+        ------
+        tuple
+            ``(segment indices, input_ids, attention_mask)``, the tensors ``(batch, longest)``
+            on the CPU.
         """
         torch = self._torch
         order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
@@ -201,17 +217,31 @@ class WordEncoder:
                 mask[row, : len(segments[k])] = 1
             yield batch, ids, mask
 
+    @contextmanager
     def inference(self):
         """Context for forward passes: no autograd, autocast to ``self.dtype`` when not float32."""
         torch = self._torch
-        stack = ExitStack()
-        stack.enter_context(torch.inference_mode())
-        if self.dtype != torch.float32:
-            stack.enter_context(torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype))
-        return stack
+        with torch.inference_mode():
+            if self.dtype == torch.float32:
+                yield
+                return
+            with torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype):
+                yield
 
     def hidden_states(self, ids, mask) -> tuple:
-        """The encoder's forward pass on one padded batch: all hidden states, on the device."""
+        """The encoder's forward pass on one padded batch (run it inside :meth:`inference`).
+
+        Parameters
+        ----------
+        ids, mask : torch.Tensor
+            ``(batch, length)`` input ids and attention mask, as :meth:`padded_batches` yields.
+
+        Returns
+        -------
+        tuple of torch.Tensor
+            Hidden states ``(batch, length, hidden)`` of every layer up to ``self.layer``,
+            on the device; index 0 is the embedding output.
+        """
         result = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
                             output_hidden_states=True)
         return result.hidden_states

@@ -117,28 +117,43 @@ def read_manifest(path: str) -> list[Job]:
 
     One job per line, fields separated by tabs: ``SRC TGT OUT`` (two line-aligned files) or
     ``SRC OUT`` (a ``source ||| target`` file). Blank lines and lines starting with ``#`` are
-    skipped. Relative paths are taken from the manifest's folder, so a manifest can be used
-    from anywhere.
+    skipped. Relative paths are taken from the manifest's folder (the working directory for
+    a manifest on stdin, ``-``), so a manifest can be used from anywhere.
+
+    Parameters
+    ----------
+    path : str
+        The manifest file, or ``-`` for stdin.
+
+    Returns
+    -------
+    list[Job]
+        The jobs in manifest order, paths resolved.
 
     Raises
     ------
     InputError
         Naming the manifest line: a wrong number of fields, an empty field, stdin (``-``)
-        as a path, or an output that is listed twice or is one of the inputs.
+        as a path, an output folder that does not exist, or an output that is listed twice
+        or is one of the inputs (or the manifest).
     """
     folder = Path(path).parent if path != STDIN else Path.cwd()
-    jobs, line_of_output, inputs = [], {}, set()
+    jobs, line_of_output, inputs = [], {}, {os.path.realpath(path)}
     for number, line in enumerate(iter_lines(path), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = [field.strip() for field in line.split("\t")]
-        if len(fields) not in (2, 3) or not all(fields):
+        if len(fields) not in (2, 3):
             raise InputError(f"expected SRC<TAB>TGT<TAB>OUT or SRC<TAB>OUT, found {len(fields)} "
                              "tab-separated fields", path, number)
+        if not all(fields):
+            raise InputError(f"field {fields.index('') + 1} is empty", path, number)
         if STDIN in fields:
             raise InputError("'-' (stdin/stdout) cannot be used in a manifest", path, number)
         paths = [str(folder / field) for field in fields]
         jobs.append(Job(paths[0], paths[1] if len(paths) == 3 else None, paths[-1]))
+        if not Path(paths[-1]).parent.is_dir():
+            raise InputError(f"the folder of output {fields[-1]!r} does not exist", path, number)
         output = os.path.realpath(paths[-1])
         if output in line_of_output:
             raise InputError(f"output {fields[-1]!r} is also the output of line {line_of_output[output]}",
@@ -194,13 +209,14 @@ def complete_lines(path: Path) -> int:
 
 
 @contextmanager
-def output_stream(path: str | None, resume: bool = False):
+def output_stream(path: str | None, resume: bool = False, expected: int | None = None):
     """Yield ``(stream, lines_done)`` for the output; a file appears only once it is complete.
 
     A file is written line by line to ``PATH.part`` and renamed to ``PATH`` at the end, so a
     crash, Ctrl-C or kill leaves the old ``PATH`` (or none) and a ``.part`` of complete lines.
     With ``resume``, an existing ``.part`` is continued after its last complete line
-    (``lines_done`` tells how many input lines to skip); a finished ``PATH`` counts as done.
+    (``lines_done`` tells how many input lines to skip); a finished ``PATH`` counts as done,
+    and must then hold ``expected`` lines when that is given (else :class:`InputError`).
     """
     if path is None or path == "-":
         if resume:
@@ -213,8 +229,12 @@ def output_stream(path: str | None, resume: bool = False):
         raise InputError("output directory does not exist", str(target.parent))
     part = target.with_name(target.name + PART_SUFFIX)
     if resume and target.exists() and not part.exists():
+        done = complete_lines(target)
+        if expected is not None and done != expected:
+            raise InputError(f"already complete with {done} lines, but the input has {expected}; "
+                             "delete it to align again", path)
         with open(os.devnull, "w") as nowhere:
-            yield nowhere, complete_lines(target)
+            yield nowhere, done
         return
     done = complete_lines(part) if resume and part.exists() else 0
     with open(part, "a" if done else "w", encoding="utf-8", newline="\n") as stream:

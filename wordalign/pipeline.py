@@ -84,7 +84,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     quiet : bool
         No progress bar and no summary line on stderr.
     """
-    check_format(output_format)
+    _check_format(output_format)
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     begin, end = shard_range(shard, corpus.n_pairs)
     aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
@@ -118,7 +118,7 @@ def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str 
     list[AlignSummary]
         One per job, in manifest order.
     """
-    check_format(output_format)
+    _check_format(output_format)
     jobs = read_manifest(manifest)
     corpora = [ParallelInput(job.src, job.tgt) for job in jobs]  # every input checked first
     aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
@@ -128,7 +128,7 @@ def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str 
                              quiet=quiet) for job, corpus in zip(jobs, corpora)]
 
 
-def check_format(output_format: str) -> None:
+def _check_format(output_format: str) -> None:
     if output_format not in FORMATS:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
 
@@ -138,13 +138,27 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, output: str | None
                      resume: bool = False, quiet: bool = False) -> AlignSummary:
     """Align lines ``begin:end`` of ``corpus`` with a loaded aligner and write them to ``output``.
 
-    See :func:`align_files` for the output, ``resume`` and ``quiet``.
+    Parameters
+    ----------
+    aligner : Aligner
+        A loaded aligner, reused across corpora.
+    corpus : ParallelInput
+        The input; ``begin``/``end`` are 0-based line numbers in it (``end`` exclusive, None
+        for the end of the input).
+    output, output_format, resume, quiet
+        See :func:`align_files`.
+
+    Returns
+    -------
+    AlignSummary
+        Pairs written by this call, empty pairs, windowed sentences, time, device.
     """
     started = time.perf_counter()
     windowed_before = aligner.encoder.windowed_sentences
     pairs = empty = 0
     show_bar = not quiet and sys.stderr.isatty()
-    with output_stream(output, resume) as (stream, done):
+    last = end if end is not None else corpus.n_pairs  # None for stdin
+    with output_stream(output, resume, expected=None if last is None else last - begin) as (stream, done):
         if done:
             log.info("resuming after %d complete lines of %s", done, output)
         first = begin + done
@@ -153,10 +167,11 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, output: str | None
         # results then match byte for byte. Lines of a chunk outside the range are dropped.
         chunk_start = first // CHUNK_PAIRS * CHUNK_PAIRS
         chunk_end = None if end is None else -(-end // CHUNK_PAIRS) * CHUNK_PAIRS
-        last = end if end is not None else corpus.n_pairs
         total = None if last is None else max(0, last - first)
+        # A finished output has nothing left: do not encode its last chunk again.
+        todo = islice(corpus, chunk_start, chunk_end) if total != 0 else iter(())
         with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
-            aligned = aligner.align_stream(islice(corpus, chunk_start, chunk_end), CHUNK_PAIRS)
+            aligned = aligner.align_stream(todo, CHUNK_PAIRS)
             for number, pair in enumerate(aligned, chunk_start):
                 if number < first or (end is not None and number >= end):
                     continue

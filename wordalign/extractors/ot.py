@@ -59,9 +59,9 @@ def links_from_plan(plan: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: f
     """Links where ``P[i, j] / min(a_i, b_j) > threshold``.
 
     ``links="mutual"`` keeps only those where ``P[i, j]`` is also the largest entry of row ``i``
-    and of column ``j``: one partner per word at most, as mutual argmax on similarities
-    (Jalili Sabet et al. 2020), but read off the plan, where every word has competed for the
-    mass, and with the threshold to leave words unaligned.
+    and of column ``j``: one partner per word (unless plan entries tie exactly), as mutual
+    argmax on similarities (Jalili Sabet et al. 2020), but read off the plan, where every word
+    has competed for the mass, and with the threshold to leave words unaligned.
     """
     if links not in LINK_RULES:
         raise ConfigError(f"links must be one of {', '.join(LINK_RULES)}, not {links!r}")

@@ -37,7 +37,8 @@ def precompiled_charsmap(mapping: dict[str, str]) -> bytes:
     Lookup walks from the root at position 0: at a node stored at ``p`` whose unit has offset
     ``o``, the child for byte ``c`` sits at ``p ^ o ^ c`` and must carry label ``c``; a key that
     ends at the node has its value unit at ``p ^ o`` (label 0). Every node gets its own base
-    ``p ^ o``, so a label match at a position can only come from that node's child
+    ``p ^ o``, so a label match at a position can only come from that node's child; unused
+    units read as label 0, which no key byte has (readers stop at a NUL byte)
     (Aoe 1989, "An efficient digital search algorithm by using a double-array structure";
     layout of Yata's darts-clone, which SentencePiece uses).
 
@@ -82,7 +83,7 @@ def _double_array(value_of: dict[bytes, int]) -> list[int]:
         candidate = next_free  # try free positions for the first label, lowest first
         while True:
             base = candidate ^ labels[0]
-            if candidate not in used and base not in bases and not any(base ^ label in used for label in labels):
+            if base not in bases and not any(base ^ label in used for label in labels):
                 break
             candidate += 1
         bases.add(base)
@@ -101,6 +102,7 @@ def _double_array(value_of: dict[bytes, int]) -> list[int]:
             units[base ^ label] = label
             used.add(base ^ label)
             queue.append(child)
-    # Readers do not bounds-check: any byte from any node must land inside the array, and a
-    # node's children share its 256-unit block, so whole blocks are stored.
+    # The reader looks up ``position ^ byte`` before comparing labels and fails (panics) on
+    # an index past the end: every byte from every node must land inside the array. A node's
+    # children share its 256-unit block, so whole blocks are stored.
     return units + [0] * (-len(units) % 256)
