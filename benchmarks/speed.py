@@ -148,9 +148,9 @@ def markdown(report: dict, arguments: str) -> str:
         lines.append(f"| {dtype}, encoder alone | {alone['pairs']:,} | {alone['pairs_per_s']:.1f} | 100% | | |")
     for n, r in sorted(simalign.items()):
         lines.append(f"| SimAlign argmax, float32 | {n:,} | {r['pairs_per_s']:.1f} | | 1.0× | {r['peak_rss_mb']:,.0f} MiB |")
-    lines += ["", "The 1k rows are dominated by start-up (imports and model load, a few seconds, paid once per "
-              "process; `--manifest` pays it once for many corpora). SimAlign aligns one pair per call, so its "
-              "rate does not depend on the corpus size; it is not run on 100k pairs (about 1.5 hours)."]
+    lines += ["", ("The 1k rows are dominated by start-up (imports and model load, a few seconds, paid once per "
+                   "process; `--manifest` pays it once for many corpora). SimAlign aligns one pair per call, so its "
+                   "rate does not depend on the corpus size; it is not run on 100k pairs (about 1.5 hours).")]
     return "\n".join(lines) + "\n"
 
 

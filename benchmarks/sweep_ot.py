@@ -58,6 +58,12 @@ def sweep_set(aligner: Aligner, gold_set: GoldSet) -> dict:
     return scores
 
 
+def no_worse_than_argmax(per_set: dict, key: tuple) -> bool:
+    """Whether setting ``key`` has at least argmax's F1 and null-alignment F1 on every set."""
+    return all(scores[key].f1 >= scores[ARGMAX].f1 and scores[key].null_f1 >= scores[ARGMAX].null_f1
+               for scores in per_set.values())
+
+
 def main() -> None:
     aligner = Aligner(device="cpu", dtype="float32")
     started = time.perf_counter()
@@ -70,16 +76,13 @@ def main() -> None:
         keys = list(next(iter(per_set.values())))
         mean_aer = {k: np.mean([per_set[s][k].aer for s in per_set]) for k in keys}
         mean_f1 = {k: np.mean([per_set[s][k].f1 for s in per_set]) for k in keys}
-        if setting == "bilingual":
-            objective, allowed = (lambda k: mean_aer[k]), (lambda k: True)
-        else:
-            objective = lambda k: -mean_f1[k]  # noqa: E731
-            allowed = lambda k: all(per_set[s][k].f1 >= per_set[s][ARGMAX].f1  # noqa: E731
-                                    and per_set[s][k].null_f1 >= per_set[s][ARGMAX].null_f1 for s in per_set)
+        score = mean_aer if setting == "bilingual" else {k: -f1 for k, f1 in mean_f1.items()}
         chosen[setting] = {}
         for name in SOLVERS:
             options = [k for k in keys if k[0] == name]
-            chosen[setting][name] = json.loads(min([k for k in options if allowed(k)] or options, key=objective)[1])
+            if setting == "monolingual":
+                options = [k for k in options if no_worse_than_argmax(per_set, k)] or options
+            chosen[setting][name] = json.loads(min(options, key=score.get)[1])
         report[setting] = {"sets": list(per_set), "rows": {
             f"{k[0]} {k[1]}": {"mean_aer": mean_aer[k], "mean_f1": mean_f1[k],
                                "aer": {s: per_set[s][k].aer for s in per_set},
