@@ -25,7 +25,7 @@ def precompiled_charsmap(mapping: dict[str, str]) -> bytes:
     ----------
     mapping : dict[str, str]
         Replacements; an empty replacement deletes the key. NUL ends a stored string, so it
-        may appear in neither.
+        may appear in neither; lone surrogates cannot be stored either.
 
     Returns
     -------
@@ -50,8 +50,11 @@ def precompiled_charsmap(mapping: dict[str, str]) -> bytes:
         raise ValueError("charsmap keys must be non-empty, and no key or replacement may hold NUL")
     blob, value_of = bytearray(), {}
     for key, replacement in mapping.items():
-        value_of[key.encode("utf-8")] = len(blob)
-        blob += replacement.encode("utf-8") + b"\0"
+        try:
+            value_of[key.encode("utf-8")] = len(blob)
+            blob += replacement.encode("utf-8") + b"\0"
+        except UnicodeEncodeError:
+            raise ValueError(f"charsmap entry {key!r} -> {replacement!r} is not valid UTF-8 text") from None
     units = _double_array(value_of)
     trie = struct.pack(f"<{len(units)}I", *units)
     return struct.pack("<I", len(trie)) + trie + bytes(blob)
