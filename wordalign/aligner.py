@@ -8,7 +8,7 @@ from itertools import islice
 import numpy as np
 
 from .encoder import WordEncoder
-from .extractors import bind
+from .extractors import bind, get_extractor
 from .io import split_words
 from .settings import resolve_extractor
 from .similarity import check_centering, cosine_similarity, word_norms
@@ -55,6 +55,7 @@ class Aligner:
                  batch_size: int = 32, max_length: int | None = None):
         self.extractor, self.extractor_params = resolve_extractor(setting, extractor, extractor_params)
         self.extract = bind(self.extractor, self.extractor_params)  # fails on a bad name before loading
+        self._needs_norms = get_extractor(self.extractor).takes_word_weights
         self.centering = check_centering(centering)
         self.encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype,
                                    batch_size=batch_size, max_length=max_length)
@@ -73,7 +74,7 @@ class Aligner:
         for n, k in enumerate(live):
             src, tgt = vectors[n], vectors[len(live) + n]
             similarity = cosine_similarity(src, tgt, self.centering)
-            results[k] = self._extract(pairs[k], similarity, word_norms(src, tgt))
+            results[k] = self._extract(pairs[k], similarity, word_norms(src, tgt) if self._needs_norms else None)
         return results
 
     def align_stream(self, pairs: Iterable[tuple[Sequence[str], Sequence[str]]],
