@@ -130,3 +130,12 @@ def test_resume_refuses_a_finished_output_of_the_wrong_length(tmp_path):
             pass
     with output_stream(str(target), resume=True, expected=1) as (_, done):
         assert done == 1
+
+
+def test_resume_never_changes_a_finished_output(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"0-0\n1-1")  # written by someone else, no final newline
+    with pytest.raises(InputError, match="already complete with 1 lines"):
+        with output_stream(str(target), resume=True, expected=2):
+            pass
+    assert target.read_bytes() == b"0-0\n1-1"

@@ -199,13 +199,22 @@ def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
 PART_SUFFIX = ".part"
 
 
-def complete_lines(path: Path) -> int:
-    """Cut a partial last line off ``path`` (a run killed mid-write) and count its lines."""
-    with open(path, "r+b") as handle:
-        data = handle.read()
-        keep = data.rfind(b"\n") + 1
-        handle.truncate(keep)
-    return data.count(b"\n", 0, keep)
+def complete_lines(path: Path, cut_partial: bool = True) -> int:
+    """Count the complete lines of ``path``, reading it in blocks (outputs can be large).
+
+    With ``cut_partial``, a partial last line (a run killed mid-write) is cut off first.
+    """
+    lines, keep, offset = 0, 0, 0
+    with open(path, "r+b" if cut_partial else "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block.rfind(b"\n")
+            if last >= 0:
+                keep = offset + last + 1
+            offset += len(block)
+        if cut_partial and keep < offset:
+            handle.truncate(keep)
+    return lines
 
 
 @contextmanager
@@ -229,7 +238,7 @@ def output_stream(path: str | None, resume: bool = False, expected: int | None =
         raise InputError("output directory does not exist", str(target.parent))
     part = target.with_name(target.name + PART_SUFFIX)
     if resume and target.exists() and not part.exists():
-        done = complete_lines(target)
+        done = complete_lines(target, cut_partial=False)  # a finished output is never changed
         if expected is not None and done != expected:
             raise InputError(f"already complete with {done} lines, but the input has {expected}; "
                              "delete it to align again", path)
