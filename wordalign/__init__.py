@@ -10,6 +10,7 @@ from .errors import ConfigError, InputError, ModelError, WordAlignError
 from .evaluation import AlignmentScore, AlignmentScorer, score_alignments, score_files
 from .extractors import available as available_extractors
 from .extractors import register as register_extractor
+from .finetuning import finetune
 from .io import ParallelInput, parse_links, read_alignments, split_words
 from .pipeline import align_files, align_manifest
 from .types import AlignedPair, GoldAlignment
@@ -18,6 +19,6 @@ __version__ = "0.1.0"
 __all__ = [
     "AlignedPair", "Aligner", "AlignmentScore", "AlignmentScorer",
     "ConfigError", "GoldAlignment", "InputError", "ModelError", "ParallelInput", "WordAlignError",
-    "WordEncoder", "align_files", "align_manifest", "available_extractors", "parse_links", "read_alignments",
+    "WordEncoder", "align_files", "align_manifest", "available_extractors", "finetune", "parse_links", "read_alignments",
     "register_extractor", "score_alignments", "score_files", "split_words", "__version__",
 ]

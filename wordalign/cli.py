@@ -77,6 +77,40 @@ def align(
 
 
 @app.command()
+def finetune(
+    src: Annotated[str, typer.Argument(help="Source side of the parallel text (raw or tokenized; see --split).")],
+    tgt: Annotated[str, typer.Argument(help="Target side, line-aligned with SRC.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Checkpoint directory to create; use it as --model.")],
+    model: Annotated[Optional[str], typer.Option(help="Encoder to start from: local model directory; default: the embedded one.")] = None,
+    layer: Annotated[Optional[int], typer.Option(help="Alignment layer to train (default: the model's).")] = None,
+    objective: Annotated[Optional[list[str]], typer.Option("--objective", help="so (self-training) and/or psi (parallel sentence identification); repeatable.")] = None,
+    split: Annotated[str, typer.Option(help="punct: split raw text into words and marks | space: text is pre-tokenized.")] = "punct",
+    max_pairs: Annotated[Optional[int], typer.Option(help="Use only the first N lines.")] = None,
+    epochs: Annotated[int, typer.Option(help="Passes over the data.")] = 1,
+    batch_size: Annotated[int, typer.Option(help="Sentence pairs per step.")] = 16,
+    learning_rate: Annotated[float, typer.Option(help="Peak AdamW learning rate.")] = 2e-5,
+    warmup: Annotated[float, typer.Option(help="Share of steps with a linearly rising learning rate.")] = 0.1,
+    max_tokens: Annotated[int, typer.Option(help="Skip pairs with a side longer than this many subwords.")] = 128,
+    guide_threshold: Annotated[Optional[float], typer.Option(help="Probability above which own links become targets (default: the softmax extractor's threshold).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of data order and dropout.")] = 0,
+    device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16 (autocast).")] = "auto",
+    save_every: Annotated[int, typer.Option(help="Steps between resumable states.")] = 200,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run in --output.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Fine-tune the encoder on unlabelled parallel text so that it aligns better (self-training)."""
+    from .finetuning import finetune as run_finetune
+
+    summary = run_finetune(src, tgt, output, model=model, layer=layer, objectives=tuple(objective or ("so",)),
+                           split=split, max_pairs=max_pairs, epochs=epochs, batch_size=batch_size,
+                           learning_rate=learning_rate, warmup=warmup, max_tokens=max_tokens,
+                           guide_threshold=guide_threshold, seed=seed, device=device,
+                           dtype=dtype, save_every=save_every, resume=resume, quiet=quiet)
+    logging.getLogger("wordalign").info("%s", summary)
+
+
+@app.command()
 def score(
     gold: Annotated[str, typer.Argument(help="Gold Pharaoh file: i-j sure, i?j or ipj possible.")],
     hyp: Annotated[str, typer.Argument(help="Hypothesis Pharaoh file, line-aligned with GOLD.")],

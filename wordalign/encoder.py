@@ -97,7 +97,8 @@ class WordEncoder:
     model : str or path, optional
         See :func:`wordalign.models.load_encoder`; ``None`` is the embedded encoder.
     layer : int, optional
-        Hidden-state index (0 = embeddings, ``n`` = output of the n-th block).
+        Hidden-state index (0 = embeddings, ``n`` = output of the n-th block). Default: the
+        layer a fine-tuned checkpoint was trained for, else :func:`default_layer`.
     device : str
         ``auto``, ``cpu`` or ``cuda[:N]``.
     dtype : str
@@ -124,7 +125,9 @@ class WordEncoder:
         self.source, self.is_embedded = loaded.source, loaded.is_embedded
         config = loaded.model.config
         n_layers = config.num_hidden_layers
-        self.layer = default_layer(n_layers, self.is_embedded) if layer is None else layer
+        if layer is None:
+            layer = loaded.metadata.get("layer", default_layer(n_layers, self.is_embedded))
+        self.layer = layer
         if not 0 <= self.layer <= n_layers:
             raise ConfigError(f"layer must be between 0 and {n_layers} for this model, not {self.layer}")
         self.device = resolve_device(device)

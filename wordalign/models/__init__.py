@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -11,6 +12,9 @@ from ..errors import ModelError
 from .embedded import embedded_model_dir
 
 EMBEDDED = "embedded"
+# Written by ``wordalign finetune`` next to config.json: how the checkpoint was made and
+# which layer it was trained to align with.
+CHECKPOINT_METADATA = "wordalign.json"
 log = logging.getLogger(__name__)
 
 
@@ -22,6 +26,7 @@ class LoadedEncoder:
     tokenizer: object
     source: str
     is_embedded: bool
+    metadata: dict
 
 
 def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
@@ -65,4 +70,15 @@ def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
     finally:
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
-    return LoadedEncoder(encoder.eval(), tokenizer, source, is_embedded)
+    return LoadedEncoder(encoder.eval(), tokenizer, source, is_embedded, read_metadata(local))
+
+
+def read_metadata(directory: Path) -> dict:
+    """The ``wordalign.json`` of a fine-tuned checkpoint, or ``{}`` for any other model."""
+    path = directory / CHECKPOINT_METADATA
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: unreadable checkpoint metadata ({exc})") from exc

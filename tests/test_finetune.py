@@ -1,0 +1,172 @@
+"""Fine-tuning: objectives, the streamed corpus, and short real runs of the embedded encoder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from safetensors.torch import load_file
+
+from wordalign import Aligner
+from wordalign.cli import run
+from wordalign.corpus import ParallelCorpus, rough_words
+from wordalign.errors import ConfigError, InputError
+from wordalign.finetuning import RESUME_DIR, _Trainer, finetune
+from wordalign.objectives import centered_cosine, pool_words, self_training_loss
+from wordalign.similarity import cosine_similarity
+
+from conftest import GOLD
+
+TINY = {"batch_size": 4, "max_pairs": 12, "device": "cpu", "dtype": "float32", "quiet": True}
+
+
+def test_rough_words_split_marks_and_cut_unspaced_runs_into_pieces():
+    assert rough_words("Hi, it's 5 Männer.") == ["Hi", ",", "it", "'", "s", "5", "Männer", "."]
+    assert rough_words("你好吗。ABC か") == ["你好吗", "。", "ABC", "か"]
+    assert rough_words("  ") == []
+
+    def pieces(run):  # a tokenizer's tokenize: metaspace first, then pieces
+        return ["▁", run[:2], "▁" + run[2:]] if len(run) > 2 else ["▁" + run]
+
+    assert rough_words("你好吗。ABC か", pieces) == ["你好", "吗", "。", "ABC", "か"]
+
+
+def test_pool_words_is_the_mean_of_each_words_subwords():
+    states = torch.arange(12, dtype=torch.float32).reshape(4, 3)
+    pooled = pool_words(states, torch.tensor([0, 0, -1, 2]), 3)
+    assert torch.equal(pooled, torch.stack([states[:2].mean(0), torch.zeros(3), states[3]]))
+
+
+def test_centered_cosine_matches_the_aligners_similarity():
+    rng = np.random.default_rng(0)
+    src, tgt = rng.normal(size=(5, 8)), rng.normal(size=(3, 8))
+    ours = centered_cosine(torch.from_numpy(src), torch.from_numpy(tgt)).numpy()
+    assert np.allclose(ours, cosine_similarity(src, tgt, "pair"))
+
+
+def test_self_training_loss_sharpens_the_models_own_links():
+    similarity = torch.tensor([[0.9, 0.2, 0.1], [0.3, 0.8, 0.8], [0.1, 0.8, 0.8]], requires_grad=True)
+    loss, links = self_training_loss(similarity, temperature=0.1, threshold=0.6)
+    assert links == 1  # only (0, 0) is above 0.6 both ways; words 1-2 split their mass evenly
+    loss.backward()
+    assert similarity.grad[0, 0] < 0 and similarity.grad[0, 1] > 0  # descent raises the link, lowers rivals
+    none, count = self_training_loss(torch.zeros(2, 2), temperature=1.0, threshold=0.9)
+    assert count == 0 and float(none) == 0.0
+
+
+def write_pair(folder: Path, src: list[str], tgt: list[str]) -> tuple[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "s.txt").write_text("".join(line + "\n" for line in src), encoding="utf-8")
+    (folder / "t.txt").write_text("".join(line + "\n" for line in tgt), encoding="utf-8")
+    return str(folder / "s.txt"), str(folder / "t.txt")
+
+
+def test_corpus_skips_pairs_with_an_empty_side_and_names_the_short_file(tmp_path):
+    src, tgt = write_pair(tmp_path / "a", ["Ein Haus.", "", "Zwei"], ["A house.", "x", "Two"])
+    corpus = ParallelCorpus(src, tgt)
+    assert (corpus.n_pairs, corpus.n_empty) == (2, 1)
+    assert list(corpus) == [(["Ein", "Haus", "."], ["A", "house", "."]), (["Zwei"], ["Two"])]
+    src, tgt = write_pair(tmp_path / "b", ["a", "b", "c"], ["a", "b"])
+    with pytest.raises(InputError, match=r"t\.txt:3: has 2 lines"):
+        ParallelCorpus(src, tgt)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 40), buffer_size=st.integers(1, 12), seed=st.integers(0, 3))
+def test_shuffled_is_a_seeded_permutation(tmp_path_factory, n, buffer_size, seed):
+    lines = [f"w{k}" for k in range(n)]
+    corpus = ParallelCorpus(*write_pair(tmp_path_factory.mktemp("c"), lines, lines))
+    first = list(corpus.shuffled(seed, buffer_size))
+    assert sorted(first) == sorted(corpus) and first == list(corpus.shuffled(seed, buffer_size))
+
+
+@pytest.fixture(scope="module")
+def deen() -> tuple[str, str]:
+    """The De-En gold sentences as training text (``TINY`` takes the first 12 pairs)."""
+    return str(GOLD / "deen" / "src.txt"), str(GOLD / "deen" / "tgt.txt")
+
+
+@pytest.fixture(scope="module")
+def trained(deen, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ft") / "model"
+    finetune(*deen, str(out), seed=3, **TINY)
+    return out
+
+
+def weights(directory: Path) -> dict:
+    return load_file(str(directory / "model.safetensors"))
+
+
+def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trained, deen):
+    metadata = json.loads((trained / "wordalign.json").read_text())
+    assert metadata["layer"] == 7 and metadata["finetuned"]["seed"] == 3
+    assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
+    assert not (trained / RESUME_DIR).exists()
+    tuned = Aligner(trained, device="cpu", dtype="float32")
+    assert tuned.encoder.layer == 7 and not tuned.encoder.is_embedded
+    base = Aligner(device="cpu", dtype="float32")
+    pair = ("Das Haus ist klein .", "The house is small .")
+    assert tuned.align(*pair).links and tuned.align(*pair).scores != base.align(*pair).scores
+    changed = {k for k, v in weights(trained).items()
+               if not torch.equal(v, base.encoder.model.state_dict()[k])}
+    assert "encoder.layer.6.output.dense.weight" in changed
+    assert "embeddings.word_embeddings.weight" not in changed  # the word-embedding matrix stays frozen
+
+
+def test_same_seed_same_model_and_resume_equals_an_uninterrupted_run(trained, deen, tmp_path, monkeypatch):
+    again = tmp_path / "again"
+    finetune(*deen, str(again), seed=3, **TINY)
+    reference = weights(trained)
+    assert all(torch.equal(reference[k], v) for k, v in weights(again).items())
+
+    interrupted = tmp_path / "interrupted"
+    original = _Trainer.train_step
+
+    def crash_at_step_3(self, batch, step):
+        if step == 3:
+            raise KeyboardInterrupt
+        return original(self, batch, step)
+
+    monkeypatch.setattr(_Trainer, "train_step", crash_at_step_3)
+    with pytest.raises(KeyboardInterrupt):
+        finetune(*deen, str(interrupted), seed=3, save_every=2, **TINY)
+    assert (interrupted / RESUME_DIR).is_dir() and not (interrupted / "config.json").exists()
+    monkeypatch.setattr(_Trainer, "train_step", original)
+    with pytest.raises(ConfigError, match="--resume"):
+        finetune(*deen, str(interrupted), seed=3, **TINY)
+    with pytest.raises(ConfigError, match="other settings .*seed"):
+        finetune(*deen, str(interrupted), seed=4, resume=True, save_every=2, **TINY)
+    finetune(*deen, str(interrupted), seed=3, resume=True, save_every=2, **TINY)
+    assert all(torch.equal(reference[k], v) for k, v in weights(interrupted).items())
+    with pytest.raises(ConfigError, match="finished model"):
+        finetune(*deen, str(interrupted), seed=3, **TINY)
+
+
+def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeypatch):
+    import wordalign.finetuning as module
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model must not load for bad input")
+
+    monkeypatch.setattr(module, "WordEncoder", no_model)
+    src, tgt = write_pair(tmp_path, ["a b", "c"], ["a b"])
+    assert run(["finetune", src, tgt, "-o", str(tmp_path / "m")]) == 2
+    assert "t.txt:2: has 1 lines" in capsys.readouterr().err
+    assert run(["finetune", src, str(tmp_path / "missing.txt"), "-o", str(tmp_path / "m")]) == 2
+    assert "missing.txt: no such file" in capsys.readouterr().err
+    assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--objective", "mlm"]) == 2
+    assert "objectives must be some of so, psi" in capsys.readouterr().err
+
+
+def test_cli_finetune_then_align_with_the_checkpoint(deen, tmp_path, capsys):
+    out = tmp_path / "tuned"
+    assert run(["finetune", *deen, "-o", str(out), "--max-pairs", "8", "--batch-size", "4",
+                "--dtype", "float32", "--device", "cpu", "-q"]) == 0
+    assert run(["align", *deen, "--model", str(out), "--dtype", "float32", "-q", "--shard", "0/127"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and all(lines)  # 508 // 127 pairs, each with links

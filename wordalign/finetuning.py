@@ -1,0 +1,359 @@
+"""Unsupervised fine-tuning of the encoder on parallel text: what ``wordalign finetune`` does."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .corpus import ParallelCorpus
+from .encoder import WordEncoder
+from .errors import ConfigError
+from .extractors import get_extractor
+from .models import CHECKPOINT_METADATA
+from .objectives import centered_cosine, parallel_identification_loss, pool_words, self_training_loss
+
+log = logging.getLogger("wordalign")
+OBJECTIVES = ("so", "psi")
+RESUME_DIR = "resume-state"
+# PSI contrasts sentence vectors; the temperature of common in-batch contrastive setups.
+PSI_TEMPERATURE = 0.05
+BUCKET_BATCHES = 50
+
+
+@dataclass
+class FinetuneSettings:
+    """Everything that determines a fine-tuning run; stored in the checkpoint and checked on resume."""
+
+    src: str
+    tgt: str
+    model: str
+    layer: int
+    objectives: tuple[str, ...]
+    split: str
+    max_pairs: int | None
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    warmup: float
+    max_tokens: int
+    seed: int
+    temperature: float
+    threshold: float
+
+
+@dataclass
+class FinetuneSummary:
+    output_dir: str
+    steps: int
+    pairs_seen: int
+    pairs_too_long: int
+    seconds: float
+    device: str
+    final_loss: float
+
+    def __str__(self) -> str:
+        return (f"fine-tuned {self.steps} steps on {self.pairs_seen} pairs ({self.pairs_too_long} "
+                f"longer than the token limit skipped) in {self.seconds / 60:.1f} min on {self.device}; "
+                f"last loss {self.final_loss:.4f}; model in {self.output_dir}")
+
+
+def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, layer: int | None = None,
+             objectives: tuple[str, ...] | list[str] = ("so",), split: str = "punct",
+             max_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
+             learning_rate: float = 2e-5, warmup: float = 0.1, max_tokens: int = 128, seed: int = 0,
+             guide_threshold: float | None = None, device: str = "auto", dtype: str = "auto",
+             save_every: int = 200, resume: bool = False, quiet: bool = False) -> FinetuneSummary:
+    """Fine-tune an encoder on unlabelled parallel sentences so that it aligns words better.
+
+    The blocks up to the alignment layer are trained with the self-training objective
+    (:func:`~wordalign.objectives.self_training_loss`) on the word similarity matrix that
+    alignment uses, optionally with parallel sentence identification
+    (:func:`~wordalign.objectives.parallel_identification_loss`). Blocks above the layer are
+    never used for alignment and are dropped; the word-embedding matrix stays frozen.
+
+    Parameters
+    ----------
+    src, tgt : str
+        Line-aligned parallel files (raw text; see ``split``).
+    output_dir : str
+        Checkpoint directory to create: a Hugging Face model directory that ``--model`` loads,
+        with ``wordalign.json`` describing the run. It appears only when training is complete;
+        until then the directory holds a resumable state.
+    model : str, optional
+        Encoder to start from: ``None`` for the embedded one, or a local model directory.
+    layer : int, optional
+        Alignment layer (the model's default when ``None``).
+    objectives : sequence of {"so", "psi"}
+        Self-training, and parallel sentence identification.
+    split : {"punct", "space"}
+        ``punct`` splits raw text into words and punctuation; ``space`` for pre-tokenized text.
+    max_pairs : int, optional
+        Train on the first ``max_pairs`` lines only.
+    epochs, batch_size, learning_rate, warmup
+        AdamW with linear warm-up over the first ``warmup`` share of steps and linear decay.
+    max_tokens : int
+        Pairs with a side longer than this many subwords are skipped (and counted).
+    guide_threshold : float, optional
+        ``c`` of the self-training links (default: the ``softmax`` extractor's threshold, so
+        training sharpens the links that alignment will output).
+    seed : int
+        Seeds data order, dropout and everything else random: equal settings, equal model.
+    device, dtype
+        As for :class:`~wordalign.encoder.WordEncoder`; ``dtype`` is used as autocast.
+    save_every : int
+        Steps between resumable states.
+    resume : bool
+        Continue from the state in ``output_dir``; the result equals an uninterrupted run's.
+    quiet : bool
+        No progress bar.
+    """
+    unknown = set(objectives) - set(OBJECTIVES)
+    if not objectives or unknown:
+        raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("save_every", save_every),
+                        ("max_tokens", max_tokens)):
+        if value < 1:
+            raise ConfigError(f"{name} must be at least 1")
+    if dtype == "float16":
+        raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
+    out = Path(output_dir)
+    _check_output_dir(out, resume)
+    corpus = ParallelCorpus(src, tgt, split=split, max_pairs=max_pairs)
+    _seed_everything(seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
+    encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype)
+    corpus.split_unspaced_with(encoder.mapper.tokenizer.tokenize)
+    softmax_defaults = get_extractor("softmax").defaults
+    settings = FinetuneSettings(
+        src=str(Path(src).resolve()), tgt=str(Path(tgt).resolve()), model=encoder.source,
+        layer=encoder.layer, objectives=tuple(objectives), split=split, max_pairs=max_pairs,
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, warmup=warmup,
+        max_tokens=max_tokens, seed=seed, temperature=softmax_defaults["temperature"],
+        threshold=softmax_defaults["threshold"] if guide_threshold is None else guide_threshold)
+    trainer = _Trainer(encoder, settings, corpus)
+    start_step = trainer.load_state(out / RESUME_DIR) if resume else 0
+    total = trainer.total_steps
+    log.info("fine-tuning on %d pairs (%d with an empty side skipped), %d steps, on %s",
+             corpus.n_pairs, corpus.n_empty, total, encoder.device)
+    started = time.perf_counter() - trainer.seconds_before
+    progress = tqdm(total=total, initial=start_step, desc="fine-tuning", unit="step", disable=True if quiet else None,
+                    dynamic_ncols=True)
+    loss = float("nan")
+    for step, batch in enumerate(islice(trainer.batches(), start_step, None), start_step + 1):
+        loss = trainer.train_step(batch, step)
+        progress.update()
+        progress.set_postfix(loss=f"{trainer.average_loss:.4f}")
+        if step % save_every == 0 and step < total:
+            trainer.seconds_before = time.perf_counter() - started
+            trainer.save_state(out / RESUME_DIR, step)
+    progress.close()
+    seconds = time.perf_counter() - started
+    summary = FinetuneSummary(str(out), trainer.steps_done, trainer.pairs_seen, trainer.pairs_too_long,
+                              seconds, encoder.device, loss)
+    trainer.save_model(out, summary)
+    return summary
+
+
+class _Trainer:
+    """The model, optimizer, data order and counters of one fine-tuning run."""
+
+    def __init__(self, encoder: WordEncoder, settings: FinetuneSettings, corpus: ParallelCorpus):
+        import torch
+
+        self.encoder, self.settings, self.corpus = encoder, settings, corpus
+        self.model = encoder.model
+        self.model.train()
+        embeddings = self.model.get_input_embeddings()
+        for parameter in embeddings.parameters():
+            parameter.requires_grad_(False)
+        self.parameters = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(self.parameters, lr=settings.learning_rate, weight_decay=0.0)
+        self.steps_per_epoch = math.ceil(corpus.n_pairs / settings.batch_size)
+        self.total_steps = self.steps_per_epoch * settings.epochs
+        warmup_steps = max(1, round(settings.warmup * self.total_steps))
+
+        def schedule(step: int) -> float:  # linear warm-up, then linear decay to zero
+            if step < warmup_steps:
+                return (step + 1) / warmup_steps
+            return max(0.0, (self.total_steps - step) / max(1, self.total_steps - warmup_steps))
+
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, schedule)
+        self.steps_done = self.pairs_seen = self.pairs_too_long = 0
+        self.average_loss = 0.0
+        self.seconds_before = 0.0
+
+    def batches(self):
+        """Tokenized batches of every epoch, in the seeded order (a pure function of the settings).
+
+        Pairs are drawn ``BUCKET_BATCHES`` batches at a time, sorted by length and cut into
+        batches whose order is then shuffled: every batch holds pairs of similar length, so
+        little compute goes to padding, while the data order stays random.
+        """
+        mapper, size = self.encoder.mapper, self.settings.batch_size
+        for epoch in range(self.settings.epochs):
+            seed = self.settings.seed * 1000 + epoch
+            pairs, rng = self.corpus.shuffled(seed=seed), random.Random(seed)
+            while chunk := list(islice(pairs, size * BUCKET_BATCHES)):
+                tokenized = mapper([s for s, _ in chunk] + [t for _, t in chunk])
+                n = len(chunk)
+                by_length = sorted(((tokenized[k], tokenized[n + k]) for k in range(n)),
+                                   key=lambda pair: max(map(_length, pair)))
+                batches = [by_length[k : k + size] for k in range(0, n, size)]
+                rng.shuffle(batches)
+                for batch in batches:
+                    fitting = [pair for pair in batch if max(map(_length, pair)) <= self.settings.max_tokens]
+                    yield fitting, len(batch) - len(fitting)
+
+    def train_step(self, batch, step: int) -> float:
+        """One optimizer step on a batch; returns its loss."""
+        import torch
+
+        pairs, too_long = batch
+        self.pairs_too_long += too_long
+        self.pairs_seen += len(pairs)
+        self.steps_done = step
+        if not pairs:
+            self.scheduler.step()
+            return float("nan")
+        src_words, tgt_words = self._word_vectors(pairs)
+        loss = torch.zeros((), device=self.encoder.device)
+        if "so" in self.settings.objectives:
+            sums, links = zip(*(self_training_loss(centered_cosine(s, t), temperature=self.settings.temperature,
+                                                   threshold=self.settings.threshold)
+                                for s, t in zip(src_words, tgt_words)))
+            loss = loss + torch.stack(sums).sum() / max(1, sum(links))
+        if "psi" in self.settings.objectives and len(pairs) > 1:
+            loss = loss + parallel_identification_loss(
+                torch.stack([w.mean(dim=0) for w in src_words]), torch.stack([w.mean(dim=0) for w in tgt_words]),
+                temperature=PSI_TEMPERATURE)
+        self.optimizer.zero_grad(set_to_none=True)
+        if loss.requires_grad:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.parameters, 1.0)
+            self.optimizer.step()
+        self.scheduler.step()
+        value = float(loss.detach())
+        self.average_loss = value if step == 1 else 0.98 * self.average_loss + 0.02 * value
+        return value
+
+    def _word_vectors(self, pairs):
+        """Differentiable word vectors at the alignment layer for both sides of every pair."""
+        import torch
+
+        encoder = self.encoder
+        sentences = [side for pair in pairs for side in pair]
+        segments = [s.prefix + s.content + s.suffix for s in sentences]
+        words = [None] * len(sentences)
+        autocast = (torch.autocast(device_type=encoder.device.split(":")[0], dtype=encoder.dtype)
+                    if encoder.dtype != torch.float32 else nullcontext())
+        for order, ids, mask in encoder.padded_batches(segments):
+            with autocast:
+                states = encoder.hidden_states(ids, mask)[encoder.layer].float()
+            for row, k in enumerate(order):
+                sentence = sentences[k]
+                offset = len(sentence.prefix)
+                tokens = states[row, offset : offset + len(sentence.content)]
+                owners = torch.as_tensor(sentence.word_of_token, device=tokens.device)
+                words[k] = pool_words(tokens, owners, sentence.n_words)
+        return words[0::2], words[1::2]
+
+    def save_state(self, directory: Path, step: int) -> None:
+        """Write a resumable state atomically: trainable weights, optimizer, schedule, RNGs."""
+        import torch
+
+        staging = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        trainable = {name: p.detach().cpu() for name, p in self.model.named_parameters() if p.requires_grad}
+        torch.save({"model": trainable, "optimizer": self.optimizer.state_dict(),
+                    "scheduler": self.scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
+                    "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+                    "python_rng": random.getstate()}, staging / "state.pt")
+        counters = {"step": step, "pairs_seen": self.pairs_seen, "pairs_too_long": self.pairs_too_long,
+                    "average_loss": self.average_loss, "seconds": self.seconds_before}
+        (staging / "state.json").write_text(json.dumps({"settings": _jsonable(self.settings), **counters}, indent=1))
+        old = directory.with_name(directory.name + ".old")
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(staging, directory)
+        shutil.rmtree(old, ignore_errors=True)
+        log.info("step %d: loss %.4f; resumable state saved", step, self.average_loss)
+
+    def load_state(self, directory: Path) -> int:
+        """Restore a state saved by :meth:`save_state`; returns the step it was saved at."""
+        import torch
+
+        saved = json.loads((directory / "state.json").read_text())
+        if saved["settings"] != _jsonable(self.settings):
+            changed = sorted(k for k, v in _jsonable(self.settings).items() if saved["settings"].get(k) != v)
+            raise ConfigError(f"--resume: the saved run used other settings ({', '.join(changed)})")
+        state = torch.load(directory / "state.pt", weights_only=False)
+        self.model.load_state_dict(state["model"], strict=False)
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        if state["cuda_rng"] is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        random.setstate(state["python_rng"])
+        self.steps_done, self.pairs_seen = saved["step"], saved["pairs_seen"]
+        self.pairs_too_long, self.average_loss = saved["pairs_too_long"], saved["average_loss"]
+        self.seconds_before = saved["seconds"]
+        log.info("resuming at step %d of %d", saved["step"], self.total_steps)
+        return saved["step"]
+
+    def save_model(self, out: Path, summary: FinetuneSummary) -> None:
+        """Write the model directory; ``config.json`` goes last, so a partial one never loads."""
+        staging = out / ".saving"
+        shutil.rmtree(staging, ignore_errors=True)
+        from transformers.utils import logging as hf_logging
+
+        self.model.eval()
+        hf_logging.disable_progress_bar()  # its bar would interleave with ours on stderr
+        self.model.save_pretrained(staging)
+        self.encoder.mapper.tokenizer.save_pretrained(staging)
+        metadata = {"finetuned": _jsonable(self.settings), "layer": self.settings.layer,
+                    "result": asdict(summary)}
+        (staging / CHECKPOINT_METADATA).write_text(json.dumps(metadata, indent=1, ensure_ascii=False))
+        for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
+            os.replace(path, out / path.name)
+        staging.rmdir()
+        shutil.rmtree(out / RESUME_DIR, ignore_errors=True)
+
+
+def _length(sentence) -> int:
+    return len(sentence.prefix) + len(sentence.content) + len(sentence.suffix)
+
+
+def _jsonable(settings: FinetuneSettings) -> dict:
+    return json.loads(json.dumps(asdict(settings)))
+
+
+def _seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _check_output_dir(out: Path, resume: bool) -> None:
+    if (out / "config.json").exists():
+        raise ConfigError(f"{out} already holds a finished model; choose another --output")
+    if resume:
+        if not (out / RESUME_DIR / "state.json").is_file():
+            raise ConfigError(f"--resume: no resumable state in {out}")
+        return
+    if (out / RESUME_DIR).exists():
+        raise ConfigError(f"{out} holds an interrupted run: add --resume to continue it, or choose another --output")
+    if out.exists() and any(out.iterdir()):
+        raise ConfigError(f"{out} exists and is not empty; choose another --output")
+    out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,114 @@
+"""Fine-tuning objectives on word vectors of parallel sentences (differentiable, in torch)."""
+
+from __future__ import annotations
+
+
+def pool_words(token_states, word_of_token, n_words: int):
+    """Mean of each word's subword vectors, differentiable (as :class:`~wordalign.encoder.WordEncoder` pools).
+
+    Parameters
+    ----------
+    token_states : torch.Tensor
+        ``(n_tokens, hidden)`` content-token states of one sentence.
+    word_of_token : torch.Tensor
+        ``(n_tokens,)`` word index per token, ``-1`` for a token not pooled.
+    n_words : int
+
+    Returns
+    -------
+    torch.Tensor
+        ``(n_words, hidden)``; a word without subwords is a zero vector.
+    """
+    import torch
+
+    keep = word_of_token >= 0
+    owners = word_of_token[keep]
+    sums = torch.zeros(n_words, token_states.shape[1], dtype=token_states.dtype, device=token_states.device)
+    sums = sums.index_add(0, owners, token_states[keep])
+    counts = torch.bincount(owners, minlength=n_words).clamp(min=1).to(token_states.dtype)
+    return sums / counts[:, None]
+
+
+def centered_cosine(src, tgt):
+    """``S[i, j] = cos(x_i - m, y_j - m)`` with ``m`` the mean over both sentences' words.
+
+    The torch twin of :func:`wordalign.similarity.cosine_similarity` with ``centering="pair"``,
+    so that training sharpens exactly the matrix that alignment reads.
+    """
+    import torch
+
+    mean = torch.cat([src, tgt]).mean(dim=0)
+    src = torch.nn.functional.normalize(src - mean, dim=1)
+    tgt = torch.nn.functional.normalize(tgt - mean, dim=1)
+    return src @ tgt.T
+
+
+def self_training_loss(similarity, *, temperature: float, threshold: float):
+    """Self-training alignment objective (Dou & Neubig 2021, "SO").
+
+    With ``P_fwd = softmax_j(S / T)`` and ``P_rev = softmax_i(S / T)``, the model's own links
+    ``A = {(i, j) : P_fwd[i, j] > c and P_rev[i, j] > c}`` (computed without gradient) become
+    the targets::
+
+        L = -1 / (2 |A|) * sum_{(i, j) in A} (log P_fwd[i, j] + log P_rev[i, j])
+
+    so each linked word puts more of its probability on its partner, and less on the rest.
+    awesome-align sums probabilities normalised by sentence length; the log-likelihood over
+    links is used here because it weighs every link alike and keeps a gradient where a link
+    already has most of the mass only up to its remaining share.
+
+    Parameters
+    ----------
+    similarity : torch.Tensor
+        ``(n, m)`` word similarity of one pair (:func:`centered_cosine`).
+    temperature, threshold : float
+        ``T`` and ``c``, the same as the ``softmax`` extractor's.
+
+    Returns
+    -------
+    tuple
+        ``(loss summed over links, number of links)``; the caller divides by the batch's
+        total number of links.
+
+    References
+    ----------
+    Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
+    """
+    import torch
+
+    scaled = similarity / temperature
+    log_fwd = torch.log_softmax(scaled, dim=1)
+    log_rev = torch.log_softmax(scaled, dim=0)
+    with torch.no_grad():
+        links = (log_fwd.exp() > threshold) & (log_rev.exp() > threshold)
+    n_links = int(links.sum())
+    return -0.5 * (log_fwd[links].sum() + log_rev[links].sum()), n_links
+
+
+def parallel_identification_loss(src_sentences, tgt_sentences, *, temperature: float):
+    """Parallel sentence identification as in-batch contrast (Dou & Neubig 2021, "PSI").
+
+    Each source sentence vector (mean of its word vectors) must pick its own translation
+    among the batch's target sentences and vice versa::
+
+        L = CE(softmax_j(cos(s_i, t_j) / T), i) / 2 + CE(softmax_i(cos(s_i, t_j) / T), j) / 2
+
+    Parameters
+    ----------
+    src_sentences, tgt_sentences : torch.Tensor
+        ``(batch, hidden)`` sentence vectors, row ``k`` of each from pair ``k``.
+    temperature : float
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar mean loss over the batch.
+    """
+    import torch
+
+    src = torch.nn.functional.normalize(src_sentences, dim=1)
+    tgt = torch.nn.functional.normalize(tgt_sentences, dim=1)
+    logits = src @ tgt.T / temperature
+    labels = torch.arange(len(logits), device=logits.device)
+    return 0.5 * (torch.nn.functional.cross_entropy(logits, labels)
+                  + torch.nn.functional.cross_entropy(logits.T, labels))
