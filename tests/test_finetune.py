@@ -16,7 +16,7 @@ from wordalign import Aligner
 from wordalign.cli import run
 from wordalign.corpus import ParallelCorpus, rough_words
 from wordalign.errors import ConfigError, InputError
-from wordalign.finetuning import RESUME_DIR, _Trainer, finetune
+from wordalign.finetuning import RESUME_FILE, _Trainer, finetune
 from wordalign.objectives import centered_cosine, pool_words, self_training_loss
 from wordalign.similarity import cosine_similarity
 
@@ -106,7 +106,7 @@ def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trai
     metadata = json.loads((trained / "wordalign.json").read_text())
     assert metadata["layer"] == 7 and metadata["finetuned"]["seed"] == 3
     assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
-    assert not (trained / RESUME_DIR).exists()
+    assert not (trained / RESUME_FILE).exists()
     tuned = Aligner(trained, device="cpu", dtype="float32")
     assert tuned.encoder.layer == 7 and not tuned.encoder.is_embedded
     base = Aligner(device="cpu", dtype="float32")
@@ -135,7 +135,7 @@ def test_same_seed_same_model_and_resume_equals_an_uninterrupted_run(trained, de
     monkeypatch.setattr(_Trainer, "train_step", crash_at_step_3)
     with pytest.raises(KeyboardInterrupt):
         finetune(*deen, str(interrupted), seed=3, save_every=2, **TINY)
-    assert (interrupted / RESUME_DIR).is_dir() and not (interrupted / "config.json").exists()
+    assert (interrupted / RESUME_FILE).is_file() and not (interrupted / "config.json").exists()
     monkeypatch.setattr(_Trainer, "train_step", original)
     with pytest.raises(ConfigError, match="--resume"):
         finetune(*deen, str(interrupted), seed=3, **TINY)
@@ -161,6 +161,13 @@ def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeyp
     assert "missing.txt: no such file" in capsys.readouterr().err
     assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--objective", "mlm"]) == 2
     assert "objectives must be some of so, psi" in capsys.readouterr().err
+    assert run(["finetune", "-", src, "-o", str(tmp_path / "m")]) == 2
+    assert "not standard input" in capsys.readouterr().err
+    assert run(["finetune", src, src, "-o", src]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--resume"]) == 2
+    assert "no resumable state" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()  # nothing is created for a run that cannot start
 
 
 def test_cli_finetune_then_align_with_the_checkpoint(deen, tmp_path, capsys):

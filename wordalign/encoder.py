@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
 from .errors import ConfigError
 from .models import load_encoder
+from .objectives import pool_words
 from .tokenization import SubwordMapper, TokenizedSentence
 
 log = logging.getLogger(__name__)
@@ -223,13 +224,15 @@ class WordEncoder:
     @contextmanager
     def inference(self):
         """Context for forward passes: no autograd, autocast to ``self.dtype`` when not float32."""
+        with self._torch.inference_mode(), self.autocast():
+            yield
+
+    def autocast(self):
+        """Autocast to ``self.dtype`` (training uses it too); a no-op context for float32."""
         torch = self._torch
-        with torch.inference_mode():
-            if self.dtype == torch.float32:
-                yield
-                return
-            with torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype):
-                yield
+        if self.dtype == torch.float32:
+            return nullcontext()
+        return torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype)
 
     def hidden_states(self, ids, mask) -> tuple:
         """The encoder's forward pass on one padded batch (run it inside :meth:`inference`).
@@ -259,12 +262,7 @@ class WordEncoder:
             tokens = states[first][offset : offset + n_content]
         else:
             tokens = torch.stack([states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)])
-        owners = torch.as_tensor(sentence.word_of_token)
-        keep = owners >= 0
-        sums = torch.zeros(sentence.n_words, tokens.shape[1], dtype=torch.float32)
-        sums.index_add_(0, owners[keep], tokens[keep].float())
-        counts = torch.bincount(owners[keep], minlength=sentence.n_words).clamp(min=1)
-        return (sums / counts[:, None]).numpy()
+        return pool_words(tokens.float(), torch.as_tensor(sentence.word_of_token), sentence.n_words).numpy()
 
     def _forward(self, segments: list[list[int]], layers: Sequence[int]) -> dict[int, list]:
         """Run the encoder over id sequences; return their hidden states per layer, on the CPU."""

@@ -9,7 +9,6 @@ import os
 import random
 import shutil
 import time
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
@@ -19,13 +18,14 @@ from tqdm import tqdm
 from .corpus import ParallelCorpus
 from .encoder import WordEncoder
 from .errors import ConfigError
+from .io import STDIN
 from .extractors import get_extractor
 from .models import CHECKPOINT_METADATA
 from .objectives import centered_cosine, parallel_identification_loss, pool_words, self_training_loss
 
 log = logging.getLogger("wordalign")
 OBJECTIVES = ("so", "psi")
-RESUME_DIR = "resume-state"
+RESUME_FILE = "resume-state.pt"
 # PSI contrasts sentence vectors; the temperature of common in-batch contrastive setups.
 PSI_TEMPERATURE = 0.05
 BUCKET_BATCHES = 50
@@ -50,6 +50,8 @@ class FinetuneSettings:
     seed: int
     temperature: float
     threshold: float
+    device: str
+    dtype: str
 
 
 @dataclass
@@ -60,12 +62,12 @@ class FinetuneSummary:
     pairs_too_long: int
     seconds: float
     device: str
-    final_loss: float
+    final_loss: float | None
 
     def __str__(self) -> str:
         return (f"fine-tuned {self.steps} steps on {self.pairs_seen} pairs ({self.pairs_too_long} "
                 f"longer than the token limit skipped) in {self.seconds / 60:.1f} min on {self.device}; "
-                f"last loss {self.final_loss:.4f}; model in {self.output_dir}")
+                f"loss {self.final_loss or float('nan'):.4f} (moving average); model in {self.output_dir}")
 
 
 def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, layer: int | None = None,
@@ -118,6 +120,8 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
     quiet : bool
         No progress bar.
     """
+    import torch
+
     unknown = set(objectives) - set(OBJECTIVES)
     if not objectives or unknown:
         raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
@@ -127,39 +131,45 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
             raise ConfigError(f"{name} must be at least 1")
     if dtype == "float16":
         raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
+    if STDIN in (src, tgt):
+        raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
     out = Path(output_dir)
     _check_output_dir(out, resume)
     corpus = ParallelCorpus(src, tgt, split=split, max_pairs=max_pairs)
-    _seed_everything(seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
+    torch.manual_seed(seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
     encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype)
-    corpus.split_unspaced_with(encoder.mapper.tokenizer.tokenize)
+    if max_tokens > encoder.max_length:
+        raise ConfigError(f"max_tokens {max_tokens} exceeds the encoder's limit of {encoder.max_length}")
+    if encoder.mapper.bare_metaspace_id is not None:  # SentencePiece pieces are word-like; WordPiece's are not
+        corpus.split_unspaced_with(encoder.mapper.tokenizer.tokenize)
+    out.mkdir(parents=True, exist_ok=True)
     softmax_defaults = get_extractor("softmax").defaults
     settings = FinetuneSettings(
         src=str(Path(src).resolve()), tgt=str(Path(tgt).resolve()), model=encoder.source,
         layer=encoder.layer, objectives=tuple(objectives), split=split, max_pairs=max_pairs,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, warmup=warmup,
         max_tokens=max_tokens, seed=seed, temperature=softmax_defaults["temperature"],
-        threshold=softmax_defaults["threshold"] if guide_threshold is None else guide_threshold)
+        threshold=softmax_defaults["threshold"] if guide_threshold is None else guide_threshold,
+        device=encoder.device.split(":")[0], dtype=str(encoder.dtype).removeprefix("torch."))
     trainer = _Trainer(encoder, settings, corpus)
-    start_step = trainer.load_state(out / RESUME_DIR) if resume else 0
+    start_step = trainer.load_state(out / RESUME_FILE) if resume else 0
     total = trainer.total_steps
     log.info("fine-tuning on %d pairs (%d with an empty side skipped), %d steps, on %s",
              corpus.n_pairs, corpus.n_empty, total, encoder.device)
     started = time.perf_counter() - trainer.seconds_before
     progress = tqdm(total=total, initial=start_step, desc="fine-tuning", unit="step", disable=True if quiet else None,
                     dynamic_ncols=True)
-    loss = float("nan")
     for step, batch in enumerate(islice(trainer.batches(), start_step, None), start_step + 1):
-        loss = trainer.train_step(batch, step)
+        trainer.train_step(batch, step)
         progress.update()
         progress.set_postfix(loss=f"{trainer.average_loss:.4f}")
         if step % save_every == 0 and step < total:
             trainer.seconds_before = time.perf_counter() - started
-            trainer.save_state(out / RESUME_DIR, step)
+            trainer.save_state(out / RESUME_FILE, step)
     progress.close()
     seconds = time.perf_counter() - started
     summary = FinetuneSummary(str(out), trainer.steps_done, trainer.pairs_seen, trainer.pairs_too_long,
-                              seconds, encoder.device, loss)
+                              seconds, encoder.device, None if math.isnan(trainer.average_loss) else trainer.average_loss)
     trainer.save_model(out, summary)
     return summary
 
@@ -176,8 +186,8 @@ class _Trainer:
         embeddings = self.model.get_input_embeddings()
         for parameter in embeddings.parameters():
             parameter.requires_grad_(False)
-        self.parameters = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(self.parameters, lr=settings.learning_rate, weight_decay=0.0)
+        self.trainable = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(self.trainable, lr=settings.learning_rate, weight_decay=0.0)
         self.steps_per_epoch = math.ceil(corpus.n_pairs / settings.batch_size)
         self.total_steps = self.steps_per_epoch * settings.epochs
         warmup_steps = max(1, round(settings.warmup * self.total_steps))
@@ -189,7 +199,7 @@ class _Trainer:
 
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, schedule)
         self.steps_done = self.pairs_seen = self.pairs_too_long = 0
-        self.average_loss = 0.0
+        self.average_loss = float("nan")  # until a batch has a loss
         self.seconds_before = 0.0
 
     def batches(self):
@@ -239,11 +249,11 @@ class _Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         if loss.requires_grad:
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.parameters, 1.0)
+            torch.nn.utils.clip_grad_norm_(self.trainable, 1.0)
             self.optimizer.step()
         self.scheduler.step()
         value = float(loss.detach())
-        self.average_loss = value if step == 1 else 0.98 * self.average_loss + 0.02 * value
+        self.average_loss = value if math.isnan(self.average_loss) else 0.98 * self.average_loss + 0.02 * value
         return value
 
     def _word_vectors(self, pairs):
@@ -254,10 +264,8 @@ class _Trainer:
         sentences = [side for pair in pairs for side in pair]
         segments = [s.prefix + s.content + s.suffix for s in sentences]
         words = [None] * len(sentences)
-        autocast = (torch.autocast(device_type=encoder.device.split(":")[0], dtype=encoder.dtype)
-                    if encoder.dtype != torch.float32 else nullcontext())
         for order, ids, mask in encoder.padded_batches(segments):
-            with autocast:
+            with encoder.autocast():
                 states = encoder.hidden_states(ids, mask)[encoder.layer].float()
             for row, k in enumerate(order):
                 sentence = sentences[k]
@@ -267,49 +275,46 @@ class _Trainer:
                 words[k] = pool_words(tokens, owners, sentence.n_words)
         return words[0::2], words[1::2]
 
-    def save_state(self, directory: Path, step: int) -> None:
-        """Write a resumable state atomically: trainable weights, optimizer, schedule, RNGs."""
+    def save_state(self, path: Path, step: int) -> None:
+        """Write a resumable state as one file, atomically: weights, optimizer, schedule, RNG, counters."""
         import torch
 
-        staging = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
         trainable = {name: p.detach().cpu() for name, p in self.model.named_parameters() if p.requires_grad}
-        torch.save({"model": trainable, "optimizer": self.optimizer.state_dict(),
-                    "scheduler": self.scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
-                    "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-                    "python_rng": random.getstate()}, staging / "state.pt")
-        counters = {"step": step, "pairs_seen": self.pairs_seen, "pairs_too_long": self.pairs_too_long,
-                    "average_loss": self.average_loss, "seconds": self.seconds_before}
-        (staging / "state.json").write_text(json.dumps({"settings": _jsonable(self.settings), **counters}, indent=1))
-        old = directory.with_name(directory.name + ".old")
-        if directory.exists():
-            os.replace(directory, old)
-        os.replace(staging, directory)
-        shutil.rmtree(old, ignore_errors=True)
+        cuda = self.encoder.device.startswith("cuda")
+        state = {"settings": _jsonable(self.settings), "step": step, "pairs_seen": self.pairs_seen,
+                 "pairs_too_long": self.pairs_too_long, "average_loss": self.average_loss,
+                 "seconds": self.seconds_before, "model": trainable, "optimizer": self.optimizer.state_dict(),
+                 "scheduler": self.scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
+                 "cuda_rng": torch.cuda.get_rng_state(self.encoder.device) if cuda else None}
+        staging = path.with_name(path.name + ".tmp")
+        with open(staging, "wb") as handle:
+            torch.save(state, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
         log.info("step %d: loss %.4f; resumable state saved", step, self.average_loss)
 
-    def load_state(self, directory: Path) -> int:
+    def load_state(self, path: Path) -> int:
         """Restore a state saved by :meth:`save_state`; returns the step it was saved at."""
         import torch
 
-        saved = json.loads((directory / "state.json").read_text())
-        if saved["settings"] != _jsonable(self.settings):
-            changed = sorted(k for k, v in _jsonable(self.settings).items() if saved["settings"].get(k) != v)
+        state = torch.load(path, map_location="cpu", weights_only=False)
+        if state["settings"] != _jsonable(self.settings):
+            changed = sorted(k for k, v in _jsonable(self.settings).items() if state["settings"].get(k) != v)
             raise ConfigError(f"--resume: the saved run used other settings ({', '.join(changed)})")
-        state = torch.load(directory / "state.pt", weights_only=False)
-        self.model.load_state_dict(state["model"], strict=False)
+        missing, unexpected = self.model.load_state_dict(state["model"], strict=False)
+        if unexpected or set(state["model"]) - {name for name, _ in self.model.named_parameters()}:
+            raise ConfigError(f"--resume: {path} does not fit this model")
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
-        if state["cuda_rng"] is not None and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(state["cuda_rng"])
-        random.setstate(state["python_rng"])
-        self.steps_done, self.pairs_seen = saved["step"], saved["pairs_seen"]
-        self.pairs_too_long, self.average_loss = saved["pairs_too_long"], saved["average_loss"]
-        self.seconds_before = saved["seconds"]
-        log.info("resuming at step %d of %d", saved["step"], self.total_steps)
-        return saved["step"]
+        if state["cuda_rng"] is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], self.encoder.device)
+        self.steps_done, self.pairs_seen = state["step"], state["pairs_seen"]
+        self.pairs_too_long, self.average_loss = state["pairs_too_long"], state["average_loss"]
+        self.seconds_before = state["seconds"]
+        log.info("resuming at step %d of %d", state["step"], self.total_steps)
+        return state["step"]
 
     def save_model(self, out: Path, summary: FinetuneSummary) -> None:
         """Write the model directory; ``config.json`` goes last, so a partial one never loads."""
@@ -327,7 +332,7 @@ class _Trainer:
         for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
             os.replace(path, out / path.name)
         staging.rmdir()
-        shutil.rmtree(out / RESUME_DIR, ignore_errors=True)
+        (out / RESUME_FILE).unlink(missing_ok=True)
 
 
 def _length(sentence) -> int:
@@ -338,22 +343,16 @@ def _jsonable(settings: FinetuneSettings) -> dict:
     return json.loads(json.dumps(asdict(settings)))
 
 
-def _seed_everything(seed: int) -> None:
-    import torch
-
-    random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def _check_output_dir(out: Path, resume: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file; --output must be a directory to create")
     if (out / "config.json").exists():
         raise ConfigError(f"{out} already holds a finished model; choose another --output")
     if resume:
-        if not (out / RESUME_DIR / "state.json").is_file():
+        if not (out / RESUME_FILE).is_file():
             raise ConfigError(f"--resume: no resumable state in {out}")
         return
-    if (out / RESUME_DIR).exists():
+    if (out / RESUME_FILE).exists():
         raise ConfigError(f"{out} holds an interrupted run: add --resume to continue it, or choose another --output")
     if out.exists() and any(out.iterdir()):
         raise ConfigError(f"{out} exists and is not empty; choose another --output")
-    out.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 def pool_words(token_states, word_of_token, n_words: int):
-    """Mean of each word's subword vectors, differentiable (as :class:`~wordalign.encoder.WordEncoder` pools).
+    """Mean of each word's subword vectors (Jalili Sabet et al. 2020), differentiable.
+
+    ``v_w = (1 / |T_w|) * sum_{t in T_w} h_t`` over the tokens ``T_w`` of word ``w``; used both
+    for alignment (:class:`~wordalign.encoder.WordEncoder`) and for fine-tuning.
 
     Parameters
     ----------
