@@ -65,9 +65,10 @@ class FinetuneSummary:
     final_loss: float | None
 
     def __str__(self) -> str:
+        loss = "no loss (no pair fit)" if self.final_loss is None else f"loss {self.final_loss:.4f} (moving average)"
         return (f"fine-tuned {self.steps} steps on {self.pairs_seen} pairs ({self.pairs_too_long} "
                 f"longer than the token limit skipped) in {self.seconds / 60:.1f} min on {self.device}; "
-                f"loss {self.final_loss or float('nan'):.4f} (moving average); model in {self.output_dir}")
+                f"{loss}; model in {self.output_dir}")
 
 
 def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, layer: int | None = None,
@@ -105,7 +106,8 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
     epochs, batch_size, learning_rate, warmup
         AdamW with linear warm-up over the first ``warmup`` share of steps and linear decay.
     max_tokens : int
-        Pairs with a side longer than this many subwords are skipped (and counted).
+        Pairs with a side longer than this many tokens (special tokens included) are skipped
+        (and counted).
     guide_threshold : float, optional
         ``c`` of the self-training links (default: the ``softmax`` extractor's threshold, so
         training sharpens the links that alignment will output).
