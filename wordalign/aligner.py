@@ -8,15 +8,18 @@ from itertools import islice
 import numpy as np
 
 from .encoder import WordEncoder
+from .errors import ConfigError
 from .extractors import bind, get_extractor
 from .io import split_words
-from .settings import resolve_extractor
+from .models import checkpoint_metadata
+from .settings import SPAN_EXTRACTOR, resolve_extractor
 from .similarity import check_centering, cosine_similarity, word_norms
 from .types import AlignedPair
 
 # Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
 DEFAULT_CENTERING = "pair"
 CHUNK_PAIRS = 256
+SCORERS = ("similarity", "span")
 
 
 class Aligner:
@@ -26,6 +29,11 @@ class Aligner:
     ----------
     model : str or path, optional
         ``None`` for the embedded encoder, or a local Hugging Face model directory.
+    scorer : {"similarity", "span"}, optional
+        What fills the word × word matrix: cosine similarities of word vectors, or the link
+        probabilities of a span-prediction checkpoint (``wordalign train-span``,
+        :class:`wordalign.span_prediction.SpanScorer`). Default: ``span`` for such a
+        checkpoint, ``similarity`` otherwise.
     layer : int, optional
         Hidden-state index to take word vectors from (model-dependent default).
     extractor : str, optional
@@ -49,16 +57,28 @@ class Aligner:
     [(0, 0), (1, 1), (2, 2), (3, 3)]
     """
 
-    def __init__(self, model=None, *, layer: int | None = None, extractor: str | None = None,
-                 extractor_params: dict | None = None, setting: str = "bilingual",
-                 centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto",
-                 batch_size: int = 32, max_length: int | None = None):
-        self.extractor, self.extractor_params = resolve_extractor(setting, extractor, extractor_params)
+    def __init__(self, model=None, *, scorer: str | None = None, layer: int | None = None,
+                 extractor: str | None = None, extractor_params: dict | None = None,
+                 setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto",
+                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
+        metadata = checkpoint_metadata(model)
+        self.scorer = _resolve_scorer(scorer, metadata, model, layer)
+        span = self.scorer == "span"
+        self.extractor, self.extractor_params = resolve_extractor(setting, extractor, extractor_params, span)
+        if span and self.extractor == SPAN_EXTRACTOR and "threshold" in metadata:
+            self.extractor_params = {"threshold": metadata["threshold"], **self.extractor_params}
         self.extract = bind(self.extractor, self.extractor_params)  # fails on a bad name before loading
-        self._needs_norms = get_extractor(self.extractor).takes_word_weights
+        self._needs_norms = get_extractor(self.extractor).takes_word_weights and not span
         self.centering = check_centering(centering)
-        self.encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype,
-                                   batch_size=batch_size, max_length=max_length)
+        if span:
+            from .span_prediction import SpanScorer
+
+            # The pipeline reads ``encoder.device`` and ``encoder.windowed_sentences`` of either kind.
+            self.encoder = SpanScorer(model, device=device, dtype=dtype, batch_size=batch_size,
+                                      max_length=max_length)
+        else:
+            self.encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype,
+                                       batch_size=batch_size, max_length=max_length)
 
     def align(self, src: str | Sequence[str], tgt: str | Sequence[str]) -> AlignedPair:
         """Align one pair; a string is split into words on spaces."""
@@ -69,13 +89,21 @@ class Aligner:
         """Align a list of pairs, encoding all their sentences in shared batches."""
         pairs = [(list(src), list(tgt)) for src, tgt in pairs]
         live = [k for k, (src, tgt) in enumerate(pairs) if src and tgt]
-        vectors = self.encoder.embed([pairs[k][0] for k in live] + [pairs[k][1] for k in live])
         results = [AlignedPair(src, tgt) for src, tgt in pairs]
-        for n, k in enumerate(live):
-            src, tgt = vectors[n], vectors[len(live) + n]
-            similarity = cosine_similarity(src, tgt, self.centering)
-            results[k] = self._extract(pairs[k], similarity, word_norms(src, tgt) if self._needs_norms else None)
+        for k, (matrix, word_weights) in zip(live, self._score([pairs[k] for k in live])):
+            results[k] = self._extract(pairs[k], matrix, word_weights)
         return results
+
+    def _score(self, pairs: list) -> list[tuple[np.ndarray, tuple | None]]:
+        """The word × word matrix of each pair (both sides non-empty), with word weights if needed."""
+        if self.scorer == "span":
+            return [(matrix, None) for matrix in self.encoder.score_batch(pairs)]
+        vectors = self.encoder.embed([src for src, _ in pairs] + [tgt for _, tgt in pairs])
+        scored = []
+        for src, tgt in zip(vectors[: len(pairs)], vectors[len(pairs) :]):
+            scored.append((cosine_similarity(src, tgt, self.centering),
+                           word_norms(src, tgt) if self._needs_norms else None))
+        return scored
 
     def align_stream(self, pairs: Iterable[tuple[Sequence[str], Sequence[str]]],
                      chunk_size: int = CHUNK_PAIRS) -> Iterator[AlignedPair]:
@@ -88,3 +116,19 @@ class Aligner:
         rows, cols = np.nonzero(self.extract(similarity, word_weights))  # row-major: already sorted
         links = list(zip(rows.tolist(), cols.tolist()))
         return AlignedPair(pair[0], pair[1], links, similarity[rows, cols].tolist())
+
+
+def _resolve_scorer(scorer: str | None, metadata: dict, model, layer: int | None) -> str:
+    """``scorer`` checked against the model, or the model's own when ``None``."""
+    is_span_model = metadata.get("scorer") == "span"
+    if scorer is None:
+        scorer = "span" if is_span_model else "similarity"
+    if scorer not in SCORERS:
+        raise ConfigError(f"scorer must be one of {', '.join(SCORERS)}, not {scorer!r}")
+    if scorer == "span":
+        if not is_span_model:
+            raise ConfigError(f"--scorer span needs a checkpoint made by `wordalign train-span`; "
+                              f"{model or 'the embedded encoder'} is not one")
+        if layer is not None:
+            raise ConfigError("--layer chooses word vectors for the similarity scorer; a span model has none to choose")
+    return scorer

@@ -45,8 +45,9 @@ def align(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here instead of stdout; OUT.part until complete.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="pharaoh | scores (i-j:score) | jsonl.")] = "pharaoh",
     model: Annotated[Optional[str], typer.Option(help="Local Hugging Face model directory; default: the embedded encoder.")] = None,
+    scorer: Annotated[Optional[str], typer.Option(help="similarity (word-vector cosines) | span (a `train-span` checkpoint); default: the model's.")] = None,
     layer: Annotated[Optional[int], typer.Option(help="Hidden layer for word vectors (0 = embeddings).")] = None,
-    extractor: Annotated[Optional[str], typer.Option("--extractor", "-e", help="See `wordalign extractors`; default: the setting's.")] = None,
+    extractor: Annotated[Optional[str], typer.Option("--extractor", "-e", help="See `wordalign extractors`; default: the setting's (threshold for span models).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Extractor parameter KEY=VALUE (repeatable).")] = None,
     setting: Annotated[str, typer.Option(help="Dev-tuned defaults: bilingual | monolingual (paraphrases, many unaligned words).")] = "bilingual",
     centering: Annotated[str, typer.Option(help="Mean removal before the cosine: sentence | pair | none.")] = DEFAULT_CENTERING,
@@ -62,7 +63,7 @@ def align(
     """Align sentence pairs; one Pharaoh line (0-based 'src-tgt' links) per input line."""
     from .pipeline import align_files, align_manifest
 
-    options = {"output_format": output_format, "model": model, "layer": layer, "extractor": extractor,
+    options = {"output_format": output_format, "model": model, "scorer": scorer, "layer": layer, "extractor": extractor,
                "extractor_params": parse_params(param), "setting": setting, "centering": centering,
                "device": device, "dtype": dtype, "batch_size": batch_size, "max_length": max_length,
                "resume": resume, "quiet": quiet}
@@ -107,6 +108,38 @@ def finetune(
                            learning_rate=learning_rate, warmup=warmup, max_tokens=max_tokens,
                            guide_threshold=guide_threshold, seed=seed, device=device,
                            dtype=dtype, save_every=save_every, resume=resume, quiet=quiet)
+    logging.getLogger("wordalign").info("%s", summary)
+
+
+@app.command("train-span")
+def train_span(
+    src: Annotated[str, typer.Argument(help="Source sentences, pre-tokenized (words split on spaces).")],
+    tgt: Annotated[str, typer.Argument(help="Target sentences, line-aligned with SRC.")],
+    gold: Annotated[str, typer.Argument(help="Gold Pharaoh links, 0-based: i-j sure, i?j possible.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Checkpoint directory to create; align with --model DIR.")],
+    dev_src: Annotated[Optional[str], typer.Option(help="Dev split source (early stopping and threshold).")] = None,
+    dev_tgt: Annotated[Optional[str], typer.Option(help="Dev split target.")] = None,
+    dev_gold: Annotated[Optional[str], typer.Option(help="Dev split gold links.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Encoder to start from: local model directory; default: the embedded one.")] = None,
+    layers: Annotated[Optional[int], typer.Option(help="Keep the first N transformer blocks (default: the model's alignment layer).")] = None,
+    links: Annotated[str, typer.Option(help="all (sure and possible) | sure: which gold links to learn.")] = "all",
+    epochs: Annotated[int, typer.Option(help="Most passes over the data.")] = 5,
+    patience: Annotated[int, typer.Option(help="Stop after this many epochs without a better dev AER.")] = 1,
+    batch_size: Annotated[int, typer.Option(help="Span queries (one per word and direction) per step.")] = 16,
+    learning_rate: Annotated[float, typer.Option(help="Peak AdamW learning rate.")] = 1e-4,
+    warmup: Annotated[float, typer.Option(help="Share of steps with a linearly rising learning rate.")] = 0.1,
+    seed: Annotated[int, typer.Option(help="Seed of the new head, dropout and data order.")] = 0,
+    device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 (autocast).")] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Train a supervised span-prediction aligner on gold alignments (Nagata et al. 2020)."""
+    from .span_training import train_span as run_train_span
+
+    summary = run_train_span(src, tgt, gold, output, dev_src=dev_src, dev_tgt=dev_tgt, dev_gold=dev_gold,
+                             model=model, layers=layers, links=links, epochs=epochs, patience=patience,
+                             batch_size=batch_size, learning_rate=learning_rate, warmup=warmup, seed=seed,
+                             device=device, dtype=dtype, quiet=quiet)
     logging.getLogger("wordalign").info("%s", summary)
 
 

@@ -66,6 +66,15 @@ def resolve_dtype(dtype: str, device: str):
     return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
 
 
+def autocast(device: str, dtype):
+    """Autocast to ``dtype`` on ``device`` (``cpu``, ``cuda:N``); a no-op context for float32."""
+    import torch
+
+    if dtype == torch.float32:
+        return nullcontext()
+    return torch.autocast(device_type=device.split(":")[0], dtype=dtype)
+
+
 def plan_windows(n_tokens: int, width: int) -> tuple[list[int], np.ndarray]:
     """Cover ``n_tokens`` content tokens with overlapping windows of ``width`` tokens.
 
@@ -133,7 +142,7 @@ class WordEncoder:
             raise ConfigError(f"layer must be between 0 and {n_layers} for this model, not {self.layer}")
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
-        self.model = _drop_layers_above(loaded.model, self.layer).to(self.device)
+        self.model = drop_layers_above(loaded.model, self.layer).to(self.device)
         self.mapper = SubwordMapper(loaded.tokenizer)
         self.pad_id = loaded.tokenizer.pad_token_id or 0
         limit = min(getattr(loaded.tokenizer, "model_max_length", 512) or 512,
@@ -229,10 +238,7 @@ class WordEncoder:
 
     def autocast(self):
         """Autocast to ``self.dtype`` (training uses it too); a no-op context for float32."""
-        torch = self._torch
-        if self.dtype == torch.float32:
-            return nullcontext()
-        return torch.autocast(device_type=self.device.split(":")[0], dtype=self.dtype)
+        return autocast(self.device, self.dtype)
 
     def hidden_states(self, ids, mask) -> tuple:
         """The encoder's forward pass on one padded batch (run it inside :meth:`inference`).
@@ -277,10 +283,14 @@ class WordEncoder:
         return out
 
 
-def _drop_layers_above(model, layer: int):
-    """Keep only the blocks below ``layer`` where the architecture exposes them as a list."""
-    blocks = getattr(getattr(model, "encoder", None), "layer", None)
+def drop_layers_above(model, layer: int):
+    """Keep only the blocks below ``layer`` where the architecture exposes them as a list.
+
+    Works on a bare encoder and on one with a head (through ``model.base_model``).
+    """
+    encoder = getattr(model.base_model, "encoder", None)
+    blocks = getattr(encoder, "layer", None)
     if blocks is not None and layer < len(blocks):
-        model.encoder.layer = blocks[:layer]
+        encoder.layer = blocks[:layer]
         model.config.num_hidden_layers = layer
     return model

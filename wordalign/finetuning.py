@@ -7,7 +7,6 @@ import logging
 import math
 import os
 import random
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -18,17 +17,17 @@ from tqdm import tqdm
 from .corpus import ParallelCorpus
 from .encoder import WordEncoder
 from .errors import ConfigError
-from .io import STDIN
 from .extractors import get_extractor
-from .models import CHECKPOINT_METADATA
+from .io import STDIN
+from .models import write_checkpoint
 from .objectives import centered_cosine, parallel_identification_loss, pool_words, self_training_loss
+from .training import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule
 
 log = logging.getLogger("wordalign")
 OBJECTIVES = ("so", "psi")
 RESUME_FILE = "resume-state.pt"
 # PSI contrasts sentence vectors; the temperature of common in-batch contrastive setups.
 PSI_TEMPERATURE = 0.05
-BUCKET_BATCHES = 50
 
 
 @dataclass
@@ -180,26 +179,13 @@ class _Trainer:
     """The model, optimizer, data order and counters of one fine-tuning run."""
 
     def __init__(self, encoder: WordEncoder, settings: FinetuneSettings, corpus: ParallelCorpus):
-        import torch
-
         self.encoder, self.settings, self.corpus = encoder, settings, corpus
         self.model = encoder.model
         self.model.train()
-        embeddings = self.model.get_input_embeddings()
-        for parameter in embeddings.parameters():
-            parameter.requires_grad_(False)
-        self.trainable = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(self.trainable, lr=settings.learning_rate, weight_decay=0.0)
         self.steps_per_epoch = math.ceil(corpus.n_pairs / settings.batch_size)
         self.total_steps = self.steps_per_epoch * settings.epochs
-        warmup_steps = max(1, round(settings.warmup * self.total_steps))
-
-        def schedule(step: int) -> float:  # linear warm-up, then linear decay to zero
-            if step < warmup_steps:
-                return (step + 1) / warmup_steps
-            return max(0.0, (self.total_steps - step) / max(1, self.total_steps - warmup_steps))
-
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, schedule)
+        self.trainable, self.optimizer, self.scheduler = optimizer_and_schedule(
+            self.model, settings.learning_rate, self.total_steps, settings.warmup)
         self.steps_done = self.pairs_seen = self.pairs_too_long = 0
         self.average_loss = float("nan")  # until a batch has a loss
         self.seconds_before = 0.0
@@ -218,11 +204,8 @@ class _Trainer:
             while chunk := list(islice(pairs, size * BUCKET_BATCHES)):
                 tokenized = mapper([s for s, _ in chunk] + [t for _, t in chunk])
                 n = len(chunk)
-                by_length = sorted(((tokenized[k], tokenized[n + k]) for k in range(n)),
-                                   key=lambda pair: max(map(_length, pair)))
-                batches = [by_length[k : k + size] for k in range(0, n, size)]
-                rng.shuffle(batches)
-                for batch in batches:
+                pairs_of_chunk = [(tokenized[k], tokenized[n + k]) for k in range(n)]
+                for batch in length_bucketed(pairs_of_chunk, size, lambda pair: max(map(_length, pair)), rng):
                     fitting = [pair for pair in batch if max(map(_length, pair)) <= self.settings.max_tokens]
                     yield fitting, len(batch) - len(fitting)
 
@@ -255,7 +238,7 @@ class _Trainer:
             self.optimizer.step()
         self.scheduler.step()
         value = float(loss.detach())
-        self.average_loss = value if math.isnan(self.average_loss) else 0.98 * self.average_loss + 0.02 * value
+        self.average_loss = moving_average(self.average_loss, value)
         return value
 
     def _word_vectors(self, pairs):
@@ -319,21 +302,11 @@ class _Trainer:
         return state["step"]
 
     def save_model(self, out: Path, summary: FinetuneSummary) -> None:
-        """Write the model directory; ``config.json`` goes last, so a partial one never loads."""
-        staging = out / ".saving"
-        shutil.rmtree(staging, ignore_errors=True)
-        from transformers.utils import logging as hf_logging
-
+        """Write the model directory (see :func:`~wordalign.models.write_checkpoint`)."""
         self.model.eval()
-        hf_logging.disable_progress_bar()  # its bar would interleave with ours on stderr
-        self.model.save_pretrained(staging)
-        self.encoder.mapper.tokenizer.save_pretrained(staging)
         metadata = {"finetuned": _jsonable(self.settings), "layer": self.settings.layer,
                     "result": asdict(summary)}
-        (staging / CHECKPOINT_METADATA).write_text(json.dumps(metadata, indent=1, ensure_ascii=False))
-        for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
-            os.replace(path, out / path.name)
-        staging.rmdir()
+        write_checkpoint(out, self.model, self.encoder.mapper.tokenizer, metadata)
         (out / RESUME_FILE).unlink(missing_ok=True)
 
 

@@ -53,8 +53,8 @@ def shard_range(shard: tuple[int, int] | None, n_pairs: int | None) -> tuple[int
 
 
 def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
-                output_format: str = "pharaoh", model: str | None = None, layer: int | None = None,
-                extractor: str | None = None, extractor_params: dict | None = None,
+                output_format: str = "pharaoh", model: str | None = None, scorer: str | None = None,
+                layer: int | None = None, extractor: str | None = None, extractor_params: dict | None = None,
                 setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto",
                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None,
                 shard: tuple[int, int] | None = None, resume: bool = False, quiet: bool = False) -> AlignSummary:
@@ -72,7 +72,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     output_format : {"pharaoh", "scores", "jsonl"}
         Pharaoh links, Pharaoh links with ``:score`` suffixes, or JSON lines with words,
         links, scores and unaligned words.
-    model, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length
+    model, scorer, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length
         See :class:`wordalign.aligner.Aligner`.
     shard : (int, int), optional
         ``(i, n)``: align only the i-th of n contiguous, near-equal parts of the input (0-based),
@@ -87,7 +87,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
     _check_format(output_format)
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     begin, end = shard_range(shard, corpus.n_pairs)
-    aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
+    aligner = Aligner(model, scorer=scorer, layer=layer, extractor=extractor, extractor_params=extractor_params,
                       setting=setting, centering=centering, device=device, dtype=dtype,
                       batch_size=batch_size, max_length=max_length)
     return write_alignments(aligner, corpus, output, output_format=output_format, begin=begin, end=end,
@@ -95,7 +95,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
 
 
 def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str | None = None,
-                   layer: int | None = None, extractor: str | None = None,
+                   scorer: str | None = None, layer: int | None = None, extractor: str | None = None,
                    extractor_params: dict | None = None, setting: str = "bilingual",
                    centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto",
                    batch_size: int = 32, max_length: int | None = None, resume: bool = False,
@@ -107,7 +107,7 @@ def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str 
     manifest : str
         Tab-separated jobs, one per line: ``SRC TGT OUT`` or ``SRC OUT`` for a
         ``source ||| target`` file (see :func:`wordalign.io.read_manifest`).
-    output_format, model, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length, quiet
+    output_format, model, scorer, layer, extractor, extractor_params, setting, centering, device, dtype, batch_size, max_length, quiet
         As for :func:`align_files`.
     resume : bool
         Skip the outputs already complete and continue the interrupted one, so a killed run
@@ -121,7 +121,7 @@ def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str 
     _check_format(output_format)
     jobs = read_manifest(manifest)
     corpora = [ParallelInput(job.src, job.tgt) for job in jobs]  # every input checked first
-    aligner = Aligner(model, layer=layer, extractor=extractor, extractor_params=extractor_params,
+    aligner = Aligner(model, scorer=scorer, layer=layer, extractor=extractor, extractor_params=extractor_params,
                       setting=setting, centering=centering, device=device, dtype=dtype,
                       batch_size=batch_size, max_length=max_length)
     return [write_alignments(aligner, corpus, job.output, output_format=output_format, resume=resume,

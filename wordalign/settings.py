@@ -13,6 +13,8 @@ from .errors import ConfigError
 
 SETTINGS = ("bilingual", "monolingual")
 DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-unbalanced"}
+# Span-prediction probabilities are read by a threshold, whatever the setting.
+SPAN_EXTRACTOR = "threshold"
 SETTING_PARAMS: dict[str, dict[str, dict]] = {
     "bilingual": {},
     "monolingual": {
@@ -23,9 +25,13 @@ SETTING_PARAMS: dict[str, dict[str, dict]] = {
 }
 
 
-def resolve_extractor(setting: str, extractor: str | None, params: dict | None) -> tuple[str, dict]:
-    """The extractor name and parameters to use: the setting's, overridden by the caller's."""
+def resolve_extractor(setting: str, extractor: str | None, params: dict | None,
+                      span: bool = False) -> tuple[str, dict]:
+    """The extractor name and parameters to use: the setting's (or the span scorer's),
+    overridden by the caller's."""
     if setting not in SETTINGS:
         raise ConfigError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
+    if span:
+        return extractor or SPAN_EXTRACTOR, dict(params or {})
     name = extractor or DEFAULT_EXTRACTOR[setting]
     return name, {**SETTING_PARAMS[setting].get(name, {}), **(params or {})}

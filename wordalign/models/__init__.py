@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     return str(model), False
 
 
-def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
+def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False) -> LoadedEncoder:
     """Load a transformer encoder and its fast tokenizer.
 
     Parameters
@@ -45,8 +46,11 @@ def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
         ``None`` or ``"embedded"`` for the embedded multilingual-e5-small; a local directory
         with ``config.json`` and a fast tokenizer (mBERT, XLM-R, LaBSE, fine-tuned
         checkpoints); or a hub name, which works only where the hub is reachable.
+    span_head : bool
+        Load it with a question-answering (start/end) head, as span prediction uses: the
+        trained head of a ``wordalign train-span`` checkpoint, or a new one for training.
     """
-    from transformers import AutoModel, AutoTokenizer
+    from transformers import AutoModel, AutoModelForQuestionAnswering, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     source, is_embedded = resolve_model(model)
@@ -54,11 +58,11 @@ def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
     if local.exists() and not (local / "config.json").is_file():
         raise ModelError(f"{local} is not a Hugging Face model directory (no config.json)")
     verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # "pooler weights newly initialized" is noise for us
+    hf_logging.set_verbosity_error()  # "pooler (or span head) weights newly initialized" is noise for us
     hf_logging.disable_progress_bar()
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
-        encoder = AutoModel.from_pretrained(source)
+        encoder = (AutoModelForQuestionAnswering if span_head else AutoModel).from_pretrained(source)
     except (OSError, ValueError) as exc:
         if local.exists():
             raise ModelError(f"cannot load the model in {local}: {exc}") from exc
@@ -73,6 +77,12 @@ def load_encoder(model: str | os.PathLike | None = None) -> LoadedEncoder:
     return LoadedEncoder(encoder.eval(), tokenizer, source, is_embedded, read_metadata(local))
 
 
+def checkpoint_metadata(model: str | os.PathLike | None) -> dict:
+    """The ``wordalign.json`` of ``--model`` (see :func:`read_metadata`), read without loading it."""
+    source, is_embedded = resolve_model(model)
+    return {} if is_embedded else read_metadata(Path(source).expanduser())
+
+
 def read_metadata(directory: Path) -> dict:
     """The ``wordalign.json`` of a fine-tuned checkpoint, or ``{}`` for any other model."""
     path = directory / CHECKPOINT_METADATA
@@ -82,3 +92,19 @@ def read_metadata(directory: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: unreadable checkpoint metadata ({exc})") from exc
+
+
+def write_checkpoint(out: Path, model, tokenizer, metadata: dict) -> None:
+    """Save a model directory with its ``wordalign.json``; ``config.json`` goes last, so a
+    directory that a crash left partial never loads."""
+    from transformers.utils import logging as hf_logging
+
+    staging = out / ".saving"
+    shutil.rmtree(staging, ignore_errors=True)
+    hf_logging.disable_progress_bar()  # its bar would interleave with ours on stderr
+    model.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    (staging / CHECKPOINT_METADATA).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
+    for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
+        os.replace(path, out / path.name)
+    staging.rmdir()

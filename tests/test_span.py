@@ -1,0 +1,159 @@
+"""Span prediction: answers, span probabilities, and short real training runs of the embedded encoder."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from safetensors.torch import load_file
+
+from wordalign import Aligner, align_files, score_files, train_span
+from wordalign.cli import run
+from wordalign.errors import ConfigError, InputError
+from wordalign.models import load_encoder
+from wordalign.span_prediction import DEFAULT_MARKER, build_queries, candidate_log_probs, word_probabilities
+from wordalign.span_training import _answer
+
+from conftest import GOLD
+
+TINY = {"layers": 2, "epochs": 2, "batch_size": 8, "device": "cpu", "dtype": "float32", "quiet": True}
+
+
+def test_answers_are_the_runs_of_linked_words_or_no_answer():
+    tokens = np.array([1, 2, 3, 4, 5, 6])
+    assert _answer([1, 2, 4], tokens) == ((2, 5), (3, 5))  # candidates count "no answer" as 0
+    assert _answer([0], tokens) == ((1,), (1,))
+    assert _answer([], tokens) == ((0,), (0,))
+    assert _answer([2], np.array([1, 2, -1])) == ((0,), (0,))  # a word without tokens cannot be an answer
+
+
+logits = st.lists(st.floats(-20, 20), min_size=2, max_size=9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(logits, st.data())
+def test_span_probabilities_are_probabilities_and_peak_on_a_certain_span(start, data):
+    end = data.draw(st.lists(st.floats(-20, 20), min_size=len(start), max_size=len(start)))
+    positions = torch.arange(len(start))[None, :]
+    valid = torch.ones_like(positions, dtype=torch.bool)
+    probabilities = word_probabilities(candidate_log_probs(torch.tensor([start]), positions, valid),
+                                       candidate_log_probs(torch.tensor([end]), positions, valid))[0]
+    assert probabilities.shape == (len(start) - 1,)
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    # All mass on start 1 and end 2 (words 0 and 1): exactly those words are in the span.
+    certain_start = torch.full((1, len(start)), -1e4)
+    certain_end = certain_start.clone()
+    certain_start[0, 1] = certain_end[0, min(2, len(start) - 1)] = 0.0
+    sure = word_probabilities(candidate_log_probs(certain_start, positions, valid),
+                              candidate_log_probs(certain_end, positions, valid))[0]
+    expected = np.zeros(len(start) - 1)
+    expected[: min(2, len(start) - 1)] = 1.0
+    assert np.allclose(sure.numpy(), expected, atol=1e-6)
+
+
+def test_no_answer_mass_lowers_every_word_and_invalid_words_get_nothing():
+    logit = torch.tensor([[5.0, 0.0, 0.0, 9.0]])
+    positions = torch.arange(4)[None, :]
+    valid = torch.tensor([[True, True, True, False]])
+    probabilities = word_probabilities(candidate_log_probs(logit, positions, valid),
+                                       candidate_log_probs(logit, positions, valid))[0]
+    assert probabilities[2] == 0 and (probabilities[:2] < 0.01).all()
+
+
+def test_queries_mark_the_word_and_locate_every_context_word(embedded_dir):
+    tokenizer = load_encoder(embedded_dir).tokenizer
+    queries = build_queries(tokenizer, ["Das", "Haus"], ["The", "little", "house"], DEFAULT_MARKER)
+    assert len(queries) == 2
+    marked = tokenizer.convert_ids_to_tokens(queries[1].ids)
+    assert marked.count("▁" + DEFAULT_MARKER) == 2
+    assert "".join(marked[marked.index("▁" + DEFAULT_MARKER) + 1 :]).startswith("▁Haus▁" + DEFAULT_MARKER)
+    words = ["".join(marked[f : l + 1]) for f, l in zip(queries[1].first_token, queries[1].last_token)]
+    assert words == ["▁The", "▁little", "▁house"]
+
+
+@pytest.fixture(scope="module")
+def tiny_files(tmp_path_factory):
+    """Twelve De-En training pairs and four dev pairs from the gold splits."""
+    folder = tmp_path_factory.mktemp("span-data")
+    for split, n in (("train", 12), ("dev", 4)):
+        for name in ("src", "tgt", "gold"):
+            lines = (GOLD / "splits" / f"deen_{split}" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+            (folder / f"{split}.{name}").write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_files, tmp_path_factory):
+    out = tmp_path_factory.mktemp("span-model") / "model"
+    f = tiny_files
+    summary = train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(out),
+                         dev_src=str(f / "dev.src"), dev_tgt=str(f / "dev.tgt"), dev_gold=str(f / "dev.gold"), **TINY)
+    return out, summary
+
+
+def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_model, tiny_files, tmp_path):
+    out, summary = tiny_model
+    metadata = json.loads((out / "wordalign.json").read_text())
+    assert metadata["scorer"] == "span" and metadata["threshold"] == summary.threshold
+    assert metadata["trained"]["layers"] == 2 and summary.dev_aer is not None
+    aligner = Aligner(str(out), device="cpu", dtype="float32")
+    assert aligner.scorer == "span" and aligner.extractor_params == {"threshold": summary.threshold}
+    hyp = tmp_path / "dev.pharaoh"
+    code = run(["align", str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt"), "--model", str(out),
+                "--dtype", "float32", "-o", str(hyp), "-q"])
+    assert code == 0
+    assert score_files(str(tiny_files / "dev.gold"), str(hyp))[0].aer == summary.dev_aer
+
+
+def test_empty_lines_keep_their_place(tiny_model, tmp_path):
+    out, _ = tiny_model
+    src, tgt, hyp = tmp_path / "s", tmp_path / "t", tmp_path / "h"
+    src.write_text("Das Haus\n\nein Hund\n", encoding="utf-8")
+    tgt.write_text("the house\nsomething\n\n", encoding="utf-8")
+    align_files(str(src), str(tgt), output=str(hyp), model=str(out), device="cpu", dtype="float32", quiet=True)
+    lines = hyp.read_text().split("\n")
+    assert len(lines) == 4 and lines[1] == lines[2] == "" and lines[3] == ""
+
+
+def test_same_seed_gives_the_same_model(tiny_model, tiny_files, tmp_path):
+    out, _ = tiny_model
+    f = tiny_files
+    again = tmp_path / "again"
+    train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(again),
+               dev_src=str(f / "dev.src"), dev_tgt=str(f / "dev.tgt"), dev_gold=str(f / "dev.gold"), **TINY)
+    first, second = load_file(out / "model.safetensors"), load_file(again / "model.safetensors")
+    assert first.keys() == second.keys()
+    assert all(torch.equal(first[k], second[k]) for k in first)
+
+
+def test_bad_gold_and_options_are_reported_before_training(tiny_files, tmp_path):
+    f = tiny_files
+    bad = tmp_path / "bad.gold"
+    lines = (f / "train.gold").read_text().splitlines()
+    bad.write_text("\n".join(lines[:2] + ["0-99"] + lines[3:]) + "\n")
+    with pytest.raises(InputError, match=r"bad\.gold:3: a link points past the sentence"):
+        train_span(str(f / "train.src"), str(f / "train.tgt"), str(bad), str(tmp_path / "m"), **TINY)
+    bad.write_text("\n".join(lines[:5]) + "\n")
+    with pytest.raises(InputError, match="5 lines of links for 12 sentence pairs"):
+        train_span(str(f / "train.src"), str(f / "train.tgt"), str(bad), str(tmp_path / "m"), **TINY)
+    with pytest.raises(ConfigError, match="all three"):
+        train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(tmp_path / "m"),
+                   dev_src=str(f / "dev.src"), **TINY)
+    with pytest.raises(ConfigError, match="links must be one of"):
+        train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(tmp_path / "m"),
+                   **{**TINY, "links": "maybe"})
+    assert not (tmp_path / "m").exists()
+
+
+def test_cli_refuses_span_options_that_do_not_fit_the_model(tiny_model, tiny_files, capsys):
+    out, _ = tiny_model
+    src, tgt = str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt")
+    assert run(["align", src, tgt, "--scorer", "span", "-q"]) == 2
+    assert "needs a checkpoint made by `wordalign train-span`" in capsys.readouterr().err
+    assert run(["align", src, tgt, "--model", str(out), "--layer", "3", "-q"]) == 2
+    assert "a span model has none to choose" in capsys.readouterr().err
+    assert run(["align", src, tgt, "--scorer", "cosine", "-q"]) == 2

@@ -1,0 +1,225 @@
+"""Span prediction: a word marked in one sentence, the span that translates it in the other.
+
+The pair is one encoder input, question-answering style (Nagata, Chousa & Nishino 2020):
+``[CLS] query words with • marked • word [SEP] context words [SEP]``. A start/end head scores
+every context word as the first and last word of the answer span, and the ``[CLS]`` position
+as "no answer" (the marked word is unaligned). Both directions are asked, and their word
+probabilities averaged into a source × target matrix that the ``threshold`` extractor reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .encoder import autocast, resolve_device, resolve_dtype
+from .errors import ConfigError, InputError
+from .models import load_encoder
+
+SCORER = "span"
+# Marks the query word on both sides; a single piece in the XLM-R/e5 and mBERT vocabularies.
+DEFAULT_MARKER = "•"
+NULL_POSITION = 0  # the [CLS] token: the answer of a word with no translation
+
+
+@dataclass(frozen=True)
+class SpanQuery:
+    """One encoder input: a query sentence with one word marked, and the context sentence.
+
+    Attributes
+    ----------
+    ids, type_ids : list[int]
+        Token ids and segment ids (``None`` for tokenizers without segments).
+    first_token, last_token : numpy.ndarray
+        Per context word, the position of its first and last token in ``ids``; ``-1`` for a
+        word that the tokenizer turned into no token (it can be no answer).
+    """
+
+    ids: list[int]
+    type_ids: list[int] | None
+    first_token: np.ndarray
+    last_token: np.ndarray
+
+
+def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marker: str) -> list[SpanQuery]:
+    """One :class:`SpanQuery` per word of ``query``, asking for its span in ``context``."""
+    if not query:
+        return []
+    marked = [[*query[:i], marker, query[i], marker, *query[i + 1 :]] for i in range(len(query))]
+    encoded = tokenizer(marked, [list(context)] * len(marked), is_split_into_words=True, truncation=False,
+                        return_attention_mask=False, verbose=False)
+    type_ids = encoded.get("token_type_ids")
+    queries = []
+    for k in range(len(marked)):
+        first = np.full(len(context), -1, dtype=np.int64)
+        last = np.full(len(context), -1, dtype=np.int64)
+        for position, (word, sequence) in enumerate(zip(encoded.word_ids(k), encoded.sequence_ids(k))):
+            if sequence == 1 and word is not None:
+                if first[word] < 0:
+                    first[word] = position
+                last[word] = position
+        queries.append(SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last))
+    return queries
+
+
+def candidate_log_probs(logits, positions, valid):
+    """Log-probabilities over "no answer" and the context words, from token logits.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        ``(batch, tokens)`` start (or end) logits of the head.
+    positions : torch.Tensor
+        ``(batch, 1 + words)`` token position of each candidate; column 0 is the null position.
+    valid : torch.Tensor
+        ``(batch, 1 + words)`` bool, False for padding and for words without tokens.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(batch, 1 + words)`` log-softmax over the valid candidates, ``-inf`` elsewhere.
+    """
+    import torch
+
+    gathered = torch.gather(logits.float(), 1, positions).masked_fill(~valid, float("-inf"))
+    return torch.log_softmax(gathered, dim=1)
+
+
+def word_probabilities(start_log_probs, end_log_probs):
+    """Probability that each context word lies inside the answer span.
+
+    With start and end distributions ``p_s``, ``p_e`` over null and words ``1..n``, taken
+    as independent: ``P(j ∈ span) = P(start ≤ j) · P(end ≥ j) = (Σ_{s≤j} p_s(s)) ·
+    (Σ_{e≥j} p_e(e))`` over words only, so the mass of "no answer" lowers every word.
+
+    Parameters
+    ----------
+    start_log_probs, end_log_probs : torch.Tensor
+        ``(batch, 1 + words)`` as :func:`candidate_log_probs` returns.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(batch, words)`` probabilities in ``[0, 1]``.
+
+    References
+    ----------
+    Nagata, Chousa & Nishino (2020). A Supervised Word Alignment Method based on
+    Cross-Language Span Prediction using Multilingual BERT. EMNLP.
+    """
+    import torch
+
+    starts = start_log_probs[:, 1:].exp()
+    ends = end_log_probs[:, 1:].exp()
+    started = torch.cumsum(starts, dim=1)
+    not_ended = torch.flip(torch.cumsum(torch.flip(ends, [1]), dim=1), [1])
+    return (started * not_ended).clamp(0.0, 1.0)
+
+
+def collate(queries: Sequence[SpanQuery], pad_id: int):
+    """Pad queries into tensors: ids, type ids (or None), mask, candidate positions, validity."""
+    import torch
+
+    longest = max(len(q.ids) for q in queries)
+    words = max(len(q.first_token) for q in queries)
+    ids = torch.full((len(queries), longest), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(queries), longest), dtype=torch.long)
+    type_ids = torch.zeros((len(queries), longest), dtype=torch.long) if queries[0].type_ids is not None else None
+    first = torch.full((len(queries), 1 + words), NULL_POSITION, dtype=torch.long)
+    last = first.clone()
+    for row, query in enumerate(queries):
+        ids[row, : len(query.ids)] = torch.as_tensor(query.ids)
+        mask[row, : len(query.ids)] = 1
+        if type_ids is not None:
+            type_ids[row, : len(query.ids)] = torch.as_tensor(query.type_ids)
+        first[row, 1 : 1 + len(query.first_token)] = torch.as_tensor(query.first_token)
+        last[row, 1 : 1 + len(query.last_token)] = torch.as_tensor(query.last_token)
+    valid = first >= 0
+    valid[:, 1:] &= torch.arange(words)[None, :] < torch.as_tensor([len(q.first_token) for q in queries])[:, None]
+    return ids, type_ids, mask, first.clamp(min=0), last.clamp(min=0), valid
+
+
+def span_logits(model, ids, type_ids, mask, device: str):
+    """Start and end logits of the span head, ``(batch, tokens)`` each."""
+    inputs = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+    if type_ids is not None:
+        inputs["token_type_ids"] = type_ids.to(device)
+    output = model(**inputs)
+    return output.start_logits, output.end_logits
+
+
+class SpanScorer:
+    """Scores sentence pairs with a span-prediction checkpoint (``wordalign train-span``).
+
+    Parameters
+    ----------
+    model : str or path, or a loaded encoder
+        A checkpoint directory; training passes the :class:`~wordalign.models.LoadedEncoder`
+        it is training, so that its dev scores come from this very code.
+    device, dtype, batch_size, max_length
+        As for :class:`~wordalign.encoder.WordEncoder`; ``batch_size`` counts queries (one per
+        word and direction), ``max_length`` caps a query's tokens (default: the model's limit).
+    """
+
+    def __init__(self, model, *, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
+                 max_length: int | None = None):
+        import torch
+
+        if batch_size < 1:
+            raise ConfigError("batch_size must be at least 1")
+        loaded = model if hasattr(model, "tokenizer") else load_encoder(model, span_head=True)
+        self.loaded = loaded
+        self.model, self.tokenizer = loaded.model, loaded.tokenizer
+        self.marker = loaded.metadata.get("marker", DEFAULT_MARKER)
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.model.to(self.device)
+        limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512,
+                    getattr(self.model.config, "max_position_embeddings", 512) or 512)
+        self.max_length = min(max_length or limit, limit)
+        self.batch_size = batch_size
+        self.pad_id = self.tokenizer.pad_token_id or 0
+        self.windowed_sentences = 0  # the pipeline's summary reads it; span queries are never windowed
+        self._torch = torch
+
+    def queries(self, src: Sequence[str], tgt: Sequence[str]) -> list[SpanQuery]:
+        """Every query of a pair: each source word asking into the target, then the reverse."""
+        queries = (build_queries(self.tokenizer, src, tgt, self.marker)
+                   + build_queries(self.tokenizer, tgt, src, self.marker))
+        longest = max((len(q.ids) for q in queries), default=0)
+        if longest > self.max_length:
+            raise InputError(f"a sentence pair of {len(src)} + {len(tgt)} words needs {longest} tokens as a "
+                             f"span query; the model takes at most {self.max_length}")
+        return queries
+
+    def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
+        """The ``(len(src), len(tgt))`` matrix of averaged link probabilities of each pair.
+
+        ``M[i, j] = (P(j ∈ span(i)) + P(i ∈ span(j))) / 2``, the forward and reverse span
+        probabilities of :func:`word_probabilities`. Every side must have at least one word.
+        """
+        torch = self._torch
+        queries, owners = [], []
+        for k, (src, tgt) in enumerate(pairs):
+            queries += self.queries(src, tgt)
+            owners += [(k, 0, i) for i in range(len(src))] + [(k, 1, j) for j in range(len(tgt))]
+        forward = [np.zeros((len(s), len(t)), dtype=np.float32) for s, t in pairs]
+        reverse = [np.zeros((len(t), len(s)), dtype=np.float32) for s, t in pairs]
+        order = sorted(range(len(queries)), key=lambda q: len(queries[q].ids))
+        self.model.eval()
+        with torch.inference_mode(), autocast(self.device, self.dtype):
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                ids, type_ids, mask, first, last, valid = collate([queries[q] for q in batch], self.pad_id)
+                start_logits, end_logits = span_logits(self.model, ids, type_ids, mask, self.device)
+                device = start_logits.device
+                probabilities = word_probabilities(
+                    candidate_log_probs(start_logits, first.to(device), valid.to(device)),
+                    candidate_log_probs(end_logits, last.to(device), valid.to(device))).cpu().numpy()
+                for row, q in enumerate(batch):
+                    k, direction, word = owners[q]
+                    target = forward[k] if direction == 0 else reverse[k]
+                    target[word] = probabilities[row, : target.shape[1]]
+        return [(f + r.T) / 2 for f, r in zip(forward, reverse)]

@@ -1,0 +1,60 @@
+"""Pieces that both trainers (``finetune`` and ``train-span``) share."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+# Items sorted together for length bucketing, in batches.
+BUCKET_BATCHES = 50
+
+
+def optimizer_and_schedule(model, learning_rate: float, total_steps: int, warmup: float):
+    """AdamW over all parameters but the word embeddings, with linear warm-up and decay.
+
+    The word-embedding matrix (most of a multilingual encoder's weights) stays frozen: with a
+    few thousand steps it would barely move, while its optimizer state would triple the
+    memory and its updates cost a third of each step. The learning rate rises linearly over
+    the first ``warmup`` share of ``total_steps`` and falls linearly to zero after.
+
+    Returns
+    -------
+    trainable : list[torch.nn.Parameter]
+    optimizer : torch.optim.AdamW
+    scheduler : torch.optim.lr_scheduler.LambdaLR
+    """
+    import torch
+
+    for parameter in model.get_input_embeddings().parameters():
+        parameter.requires_grad_(False)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.0)
+    warmup_steps = max(1, round(warmup * total_steps))
+
+    def schedule(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / warmup_steps
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
+
+    return trainable, optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+
+def length_bucketed(items: Sequence[Item], size: int, length: Callable[[Item], int],
+                    rng: random.Random) -> Iterator[list[Item]]:
+    """Cut ``items`` (already in random order) into batches of similar length, in random order.
+
+    Sorting by length before batching keeps padding small; shuffling the batches keeps the
+    order random. ``items`` should be one bucket of about ``BUCKET_BATCHES`` batches.
+    """
+    by_length = sorted(items, key=length)
+    batches = [by_length[k : k + size] for k in range(0, len(by_length), size)]
+    rng.shuffle(batches)
+    yield from batches
+
+
+def moving_average(average: float, value: float) -> float:
+    """The loss shown in progress bars: an exponential moving average (NaN until a value)."""
+    return value if math.isnan(average) else 0.98 * average + 0.02 * value
