@@ -123,7 +123,7 @@ def train_span(
     model: Annotated[Optional[str], typer.Option(help="Encoder to start from: local model directory; default: the embedded one.")] = None,
     layers: Annotated[Optional[int], typer.Option(help="Keep the first N transformer blocks (default: the model's alignment layer).")] = None,
     links: Annotated[str, typer.Option(help="all (sure and possible) | sure: which gold links to learn.")] = "all",
-    epochs: Annotated[int, typer.Option(help="Most passes over the data.")] = 5,
+    epochs: Annotated[int, typer.Option(help="Most passes over the data.")] = 3,
     patience: Annotated[int, typer.Option(help="Stop after this many epochs without a better dev AER.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Span queries (one per word and direction) per step.")] = 16,
     learning_rate: Annotated[float, typer.Option(help="Peak AdamW learning rate.")] = 1e-4,

@@ -94,7 +94,7 @@ class _Example:
 
 def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str | None = None,
                dev_tgt: str | None = None, dev_gold: str | None = None, model: str | None = None,
-               layers: int | None = None, links: str = "all", marker: str = DEFAULT_MARKER, epochs: int = 5,
+               layers: int | None = None, links: str = "all", marker: str = DEFAULT_MARKER, epochs: int = 3,
                patience: int = 1, batch_size: int = 16, learning_rate: float = 1e-4, warmup: float = 0.1,
                seed: int = 0, device: str = "auto", dtype: str = "auto", quiet: bool = False) -> SpanTrainSummary:
     """Train a span-prediction aligner on gold word alignments.
