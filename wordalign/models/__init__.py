@@ -79,8 +79,9 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
 
 def checkpoint_metadata(model: str | os.PathLike | None) -> dict:
     """The ``wordalign.json`` of ``--model`` (see :func:`read_metadata`), read without loading it."""
-    source, is_embedded = resolve_model(model)
-    return {} if is_embedded else read_metadata(Path(source).expanduser())
+    if model is None or str(model) == EMBEDDED:  # without resolving: that would convert the embedded one
+        return {}
+    return read_metadata(Path(model).expanduser())
 
 
 def read_metadata(directory: Path) -> dict:
