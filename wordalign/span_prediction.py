@@ -43,25 +43,60 @@ class SpanQuery:
     last_token: np.ndarray
 
 
-def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marker: str) -> list[SpanQuery]:
-    """One :class:`SpanQuery` per word of ``query``, asking for its span in ``context``."""
+def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marker: str,
+                  max_length: int | None = None) -> list[SpanQuery]:
+    """One :class:`SpanQuery` per word of ``query``, asking for its span in ``context``.
+
+    A query longer than ``max_length`` tokens keeps the whole context (the answer is in it)
+    and a window of the query sentence around the marked word: words are dropped from the
+    end farther from it until the query fits. Only a context too long on its own is an error.
+    """
     if not query:
         return []
     marked = [[*query[:i], marker, query[i], marker, *query[i + 1 :]] for i in range(len(query))]
-    encoded = tokenizer(marked, [list(context)] * len(marked), is_split_into_words=True, truncation=False,
-                        return_attention_mask=False, verbose=False)
-    type_ids = encoded.get("token_type_ids")
-    queries = []
-    for k in range(len(marked)):
-        first = np.full(len(context), -1, dtype=np.int64)
-        last = np.full(len(context), -1, dtype=np.int64)
-        for position, (word, sequence) in enumerate(zip(encoded.word_ids(k), encoded.sequence_ids(k))):
-            if sequence == 1 and word is not None:
-                if first[word] < 0:
-                    first[word] = position
-                last[word] = position
-        queries.append(SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last))
+    encoded = _encode(tokenizer, marked, context)
+    queries = [_query(encoded, k, len(context)) for k in range(len(marked))]
+    for k, built in enumerate(queries):
+        if max_length is not None and len(built.ids) > max_length:
+            window = _query_window(encoded, k, len(built.ids) - max_length)
+            queries[k] = _query(_encode(tokenizer, [marked[k][window]], context), 0, len(context))
+            if len(queries[k].ids) > max_length:
+                raise InputError(f"a sentence of {len(context)} words is too long to be searched for a span: "
+                                 f"it needs {len(queries[k].ids)} tokens with one marked word, and the model "
+                                 f"takes at most {max_length}")
     return queries
+
+
+def _encode(tokenizer, marked: list[list[str]], context: Sequence[str]):
+    return tokenizer(marked, [list(context)] * len(marked), is_split_into_words=True, truncation=False,
+                     return_attention_mask=False, verbose=False)
+
+
+def _query(encoded, k: int, n_context: int) -> SpanQuery:
+    first = np.full(n_context, -1, dtype=np.int64)
+    last = np.full(n_context, -1, dtype=np.int64)
+    for position, (word, sequence) in enumerate(zip(encoded.word_ids(k), encoded.sequence_ids(k))):
+        if sequence == 1 and word is not None:
+            if first[word] < 0:
+                first[word] = position
+            last[word] = position
+    type_ids = encoded.get("token_type_ids")
+    return SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last)
+
+
+def _query_window(encoded, k: int, excess: int) -> slice:
+    """Words of marked query ``k`` to keep (its marker, word, marker are at ``k .. k + 2``) so
+    that at least ``excess`` tokens go, dropping the farther end first."""
+    tokens = np.bincount([w for w, s in zip(encoded.word_ids(k), encoded.sequence_ids(k)) if s == 0 and w is not None])
+    begin, end, dropped = 0, len(tokens), 0
+    while dropped < excess and (begin < k or end > k + 3):
+        if end > k + 3 and (end - (k + 3) >= k - begin):
+            end -= 1
+            dropped += tokens[end]
+        else:
+            dropped += tokens[begin]
+            begin += 1
+    return slice(begin, end)
 
 
 def candidate_log_probs(logits, positions, valid):
@@ -186,13 +221,8 @@ class SpanScorer:
 
     def queries(self, src: Sequence[str], tgt: Sequence[str]) -> list[SpanQuery]:
         """Every query of a pair: each source word asking into the target, then the reverse."""
-        queries = (build_queries(self.tokenizer, src, tgt, self.marker)
-                   + build_queries(self.tokenizer, tgt, src, self.marker))
-        longest = max((len(q.ids) for q in queries), default=0)
-        if longest > self.max_length:
-            raise InputError(f"a sentence pair of {len(src)} + {len(tgt)} words needs {longest} tokens as a "
-                             f"span query; the model takes at most {self.max_length}")
-        return queries
+        return (build_queries(self.tokenizer, src, tgt, self.marker, self.max_length)
+                + build_queries(self.tokenizer, tgt, src, self.marker, self.max_length))
 
     def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
         """The ``(len(src), len(tgt))`` matrix of averaged link probabilities of each pair.
