@@ -205,7 +205,6 @@ class SpanScorer:
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         loaded = model if hasattr(model, "tokenizer") else load_encoder(model, span_head=True)
-        self.loaded = loaded
         self.model, self.tokenizer = loaded.model, loaded.tokenizer
         self.marker = loaded.metadata.get("marker", DEFAULT_MARKER)
         self.device = resolve_device(device)
