@@ -75,6 +75,19 @@ def test_queries_mark_the_word_and_locate_every_context_word(embedded_dir):
     assert words == ["▁The", "▁little", "▁house"]
 
 
+def test_a_query_too_long_keeps_the_context_and_a_window_around_the_marked_word(embedded_dir):
+    tokenizer = load_encoder(embedded_dir).tokenizer
+    query, context = [f"w{i}" for i in range(40)], ["a", "b", "c"]
+    assert not any(q.windowed for q in build_queries(tokenizer, query, context, DEFAULT_MARKER))
+    cut = build_queries(tokenizer, query, context, DEFAULT_MARKER, max_length=40)
+    assert all(len(q.ids) <= 40 and q.windowed for q in cut)
+    middle = "".join(tokenizer.convert_ids_to_tokens(cut[20].ids))
+    assert f"▁{DEFAULT_MARKER}▁w20▁{DEFAULT_MARKER}" in middle and "▁w0" not in middle
+    assert [len(q.first_token) for q in cut] == [3] * 40
+    with pytest.raises(InputError, match="too long to be searched for a span"):
+        build_queries(tokenizer, query, [f"x{i}" for i in range(60)], DEFAULT_MARKER, max_length=40)
+
+
 @pytest.fixture(scope="module")
 def tiny_files(tmp_path_factory):
     """Twelve De-En training pairs and four dev pairs from the gold splits."""

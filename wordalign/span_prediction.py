@@ -35,12 +35,15 @@ class SpanQuery:
     first_token, last_token : numpy.ndarray
         Per context word, the position of its first and last token in ``ids``; ``-1`` for a
         word that the tokenizer turned into no token (it can be no answer).
+    windowed : bool
+        Whether the query sentence was cut to a window around the marked word to fit.
     """
 
     ids: list[int]
     type_ids: list[int] | None
     first_token: np.ndarray
     last_token: np.ndarray
+    windowed: bool = False
 
 
 def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marker: str,
@@ -59,7 +62,7 @@ def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marke
     for k, built in enumerate(queries):
         if max_length is not None and len(built.ids) > max_length:
             window = _query_window(encoded, k, len(built.ids) - max_length)
-            queries[k] = _query(_encode(tokenizer, [marked[k][window]], context), 0, len(context))
+            queries[k] = _query(_encode(tokenizer, [marked[k][window]], context), 0, len(context), windowed=True)
             if len(queries[k].ids) > max_length:
                 raise InputError(f"a sentence of {len(context)} words is too long to be searched for a span: "
                                  f"it needs {len(queries[k].ids)} tokens with one marked word, and the model "
@@ -72,7 +75,7 @@ def _encode(tokenizer, marked: list[list[str]], context: Sequence[str]):
                      return_attention_mask=False, verbose=False)
 
 
-def _query(encoded, k: int, n_context: int) -> SpanQuery:
+def _query(encoded, k: int, n_context: int, windowed: bool = False) -> SpanQuery:
     first = np.full(n_context, -1, dtype=np.int64)
     last = np.full(n_context, -1, dtype=np.int64)
     for position, (word, sequence) in enumerate(zip(encoded.word_ids(k), encoded.sequence_ids(k))):
@@ -81,7 +84,7 @@ def _query(encoded, k: int, n_context: int) -> SpanQuery:
                 first[word] = position
             last[word] = position
     type_ids = encoded.get("token_type_ids")
-    return SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last)
+    return SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last, windowed)
 
 
 def _query_window(encoded, k: int, excess: int) -> slice:
@@ -193,20 +196,22 @@ class SpanScorer:
     model : str or path, or a loaded encoder
         A checkpoint directory; training passes the :class:`~wordalign.models.LoadedEncoder`
         it is training, so that its dev scores come from this very code.
+    marker : str, optional
+        The query-word marker (default: the checkpoint's).
     device, dtype, batch_size, max_length
         As for :class:`~wordalign.encoder.WordEncoder`; ``batch_size`` counts queries (one per
         word and direction), ``max_length`` caps a query's tokens (default: the model's limit).
     """
 
-    def __init__(self, model, *, device: str = "auto", dtype: str = "auto", batch_size: int = 32,
-                 max_length: int | None = None):
+    def __init__(self, model, *, marker: str | None = None, device: str = "auto", dtype: str = "auto",
+                 batch_size: int = 32, max_length: int | None = None):
         import torch
 
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         loaded = model if hasattr(model, "tokenizer") else load_encoder(model, span_head=True)
         self.model, self.tokenizer = loaded.model, loaded.tokenizer
-        self.marker = loaded.metadata.get("marker", DEFAULT_MARKER)
+        self.marker = marker or loaded.metadata.get("marker", DEFAULT_MARKER)
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         self.model.to(self.device)
@@ -215,13 +220,15 @@ class SpanScorer:
         self.max_length = min(max_length or limit, limit)
         self.batch_size = batch_size
         self.pad_id = self.tokenizer.pad_token_id or 0
-        self.windowed_sentences = 0  # the pipeline's summary reads it; span queries are never windowed
+        self.windowed_sentences = 0  # query sentences cut to fit, counted once per sentence and direction
         self._torch = torch
 
     def queries(self, src: Sequence[str], tgt: Sequence[str]) -> list[SpanQuery]:
         """Every query of a pair: each source word asking into the target, then the reverse."""
-        return (build_queries(self.tokenizer, src, tgt, self.marker, self.max_length)
-                + build_queries(self.tokenizer, tgt, src, self.marker, self.max_length))
+        forward = build_queries(self.tokenizer, src, tgt, self.marker, self.max_length)
+        reverse = build_queries(self.tokenizer, tgt, src, self.marker, self.max_length)
+        self.windowed_sentences += any(q.windowed for q in forward) + any(q.windowed for q in reverse)
+        return forward + reverse
 
     def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
         """The ``(len(src), len(tgt))`` matrix of averaged link probabilities of each pair.

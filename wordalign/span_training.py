@@ -178,8 +178,7 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     if layers > n_layers:
         raise ConfigError(f"layers must be at most {n_layers} for this model, not {layers}")
     drop_layers_above(loaded.model, layers)
-    loaded.metadata = {"marker": marker}  # what the scorer reads; a base model's own metadata does not apply
-    scorer = SpanScorer(loaded, device=device, dtype=dtype)
+    scorer = SpanScorer(loaded, marker=marker, device=device, dtype=dtype)
     settings = SpanTrainSettings(
         src=_resolved(src), tgt=_resolved(tgt), gold=_resolved(gold), dev_src=_resolved(dev_src),
         dev_tgt=_resolved(dev_tgt), dev_gold=_resolved(dev_gold), model=loaded.source, layers=layers,
