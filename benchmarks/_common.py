@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import platform
 import subprocess
 import sys
@@ -98,3 +100,18 @@ def git_revision() -> str:
 
 def pct(value: float) -> str:
     return f"{100 * value:.1f}"
+
+
+def training_benchmark_parser(doc: str, name: str, work: str, work_help: str) -> argparse.ArgumentParser:
+    """The options every training benchmark takes: ``--work``, ``--seed``, ``--name``, ``--render``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / work, help=work_help)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--name", default=name, help="results file name (results/NAME.md and .json)")
+    parser.add_argument("--render", action="store_true", help="only rewrite NAME.md from NAME.json")
+    return parser
+
+
+def rerender(name: str, render) -> None:
+    """Rewrite ``results/NAME.md`` from ``results/NAME.json`` (for ``--render``)."""
+    (RESULTS / f"{name}.md").write_text(render(json.loads((RESULTS / f"{name}.json").read_text())))

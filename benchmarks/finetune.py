@@ -15,7 +15,6 @@ process; the scores must agree exactly.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import shutil
@@ -24,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from _common import GOLD, RESULTS, ROOT, STANDARD_SETS, git_revision, machine, pct
+from _common import (GOLD, RESULTS, ROOT, STANDARD_SETS, git_revision, machine, pct, rerender,
+                     training_benchmark_parser)
 
 from wordalign import align_files, score_files
 from wordalign.settings import DEFAULT_EXTRACTOR
@@ -94,17 +94,13 @@ def score(model: Path | None, work: Path, fresh_process: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = training_benchmark_parser(__doc__, "finetune", ".finetune-work",
+                                       "scratch folder for the training text and the checkpoint (git-ignored)")
     parser.add_argument("--per-corpus", type=int, default=1000, help="lines taken from each large corpus")
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".finetune-work",
-                        help="scratch folder for the training text and the checkpoint (git-ignored)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--name", default="finetune", help="results file name (results/NAME.md and .json)")
-    parser.add_argument("--render", action="store_true", help="only rewrite NAME.md from NAME.json")
     parser.add_argument("finetune_args", nargs="*", help="extra `wordalign finetune` options, after --")
     args = parser.parse_args()
     if args.render:
-        (RESULTS / f"{args.name}.md").write_text(render(json.loads((RESULTS / f"{args.name}.json").read_text())))
+        rerender(args.name, render)
         return
 
     shutil.rmtree(args.work, ignore_errors=True)

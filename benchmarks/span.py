@@ -17,7 +17,6 @@ done there with the same seed and train-span options, so an interrupted run can 
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -25,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import GOLD, RESULTS, ROOT, git_revision, machine, pct
+from _common import GOLD, RESULTS, git_revision, machine, pct, rerender, training_benchmark_parser
 
 from wordalign import Aligner, score_alignments, score_files
 from wordalign.extractors import available
@@ -117,19 +116,15 @@ def unsupervised(names: list[str], work: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = training_benchmark_parser(__doc__, "span", ".span-work",
+                                       "scratch folder for checkpoints and outputs (git-ignored)")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".span-work",
-                        help="scratch folder for checkpoints and outputs (git-ignored)")
     parser.add_argument("--keep", action="store_true",
                         help="reuse pairs already trained in --work with the same seed and train-span options")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--name", default="span", help="results file name (results/NAME.md and .json)")
-    parser.add_argument("--render", action="store_true", help="only rewrite NAME.md from NAME.json")
     parser.add_argument("train_args", nargs="*", help="extra `wordalign train-span` options, after --")
     args = parser.parse_args()
     if args.render:
-        (RESULTS / f"{args.name}.md").write_text(render(json.loads((RESULTS / f"{args.name}.json").read_text())))
+        rerender(args.name, render)
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
