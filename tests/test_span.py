@@ -143,6 +143,26 @@ def test_same_seed_gives_the_same_model(tiny_model, tiny_files, tmp_path):
     assert all(torch.equal(first[k], second[k]) for k in first)
 
 
+def test_training_further_from_a_span_checkpoint_keeps_its_head_blocks_and_marker(tiny_model, tiny_files, tmp_path):
+    out, _ = tiny_model
+    start = tmp_path / "start"  # the tiny checkpoint, with another marker in its metadata
+    start.mkdir()
+    for path in out.iterdir():
+        if path.name != "wordalign.json":
+            (start / path.name).symlink_to(path)
+    metadata = json.loads((out / "wordalign.json").read_text())
+    (start / "wordalign.json").write_text(json.dumps({**metadata, "marker": "§"}))
+    f = tiny_files
+    further = tmp_path / "further"
+    train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(further),
+               model=str(start), **{**TINY, "layers": None, "epochs": 1, "learning_rate": 1e-12})
+    trained = json.loads((further / "wordalign.json").read_text())
+    assert trained["marker"] == "§" and trained["trained"]["model"] == str(start)
+    assert trained["trained"]["layers"] == 2  # all its blocks, not 2/3 of them
+    before, after = load_file(out / "model.safetensors"), load_file(further / "model.safetensors")
+    assert torch.allclose(before["qa_outputs.weight"], after["qa_outputs.weight"])  # its head, not a new one
+
+
 def test_bad_gold_and_options_are_reported_before_training(tiny_files, tmp_path):
     f = tiny_files
     bad = tmp_path / "bad.gold"

@@ -94,7 +94,7 @@ class _Example:
 
 def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str | None = None,
                dev_tgt: str | None = None, dev_gold: str | None = None, model: str | None = None,
-               layers: int | None = None, links: str = "all", marker: str = DEFAULT_MARKER, epochs: int = 3,
+               layers: int | None = None, links: str = "all", marker: str | None = None, epochs: int = 3,
                patience: int = 1, batch_size: int = 16, learning_rate: float = 1e-4, warmup: float = 0.1,
                seed: int = 0, device: str = "auto", dtype: str = "auto", quiet: bool = False) -> SpanTrainSummary:
     """Train a span-prediction aligner on gold word alignments.
@@ -123,15 +123,19 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     dev_src, dev_tgt, dev_gold : str, optional
         A dev split (all three, or none) for early stopping and the threshold.
     model : str, optional
-        Encoder to start from: ``None`` for the embedded one, or a local model directory.
+        Encoder to start from: ``None`` for the embedded one, or a local model directory. A
+        ``train-span`` checkpoint (of another language pair, say) is trained further with its
+        head, blocks and marker: with little gold for a pair, a model that has learnt the task
+        elsewhere is a better start than a new head (Wu et al. 2023 pre-train the same way).
     layers : int, optional
         Keep only the first ``layers`` transformer blocks (default: the model's alignment
-        layer, where its word vectors align best; 7 of 12 for the embedded encoder). Fewer
-        blocks train and predict faster.
+        layer, where its word vectors align best, 7 of 12 for the embedded encoder; all the
+        blocks of a ``train-span`` checkpoint). Fewer blocks train and predict faster.
     links : {"all", "sure"}
         Train on sure and possible links, or on sure links only.
-    marker : str
-        The word put before and after the marked query word.
+    marker : str, optional
+        The word put before and after the marked query word (default: a ``train-span``
+        checkpoint's, else :data:`~wordalign.span_prediction.DEFAULT_MARKER`).
     epochs, patience : int
         At most ``epochs`` passes; stop after ``patience`` epochs without a better dev AER.
     batch_size, learning_rate, warmup
@@ -174,7 +178,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     torch.manual_seed(seed)  # before loading: the new span head starts seeded
     loaded = load_encoder(model, span_head=True)
     n_layers = loaded.model.config.num_hidden_layers
-    layers = layers or loaded.metadata.get("layer", default_layer(n_layers, loaded.is_embedded))
+    from_span = loaded.metadata.get("scorer") == SCORER
+    layers = layers or (n_layers if from_span else loaded.metadata.get("layer", default_layer(n_layers, loaded.is_embedded)))
+    marker = marker or loaded.metadata.get("marker", DEFAULT_MARKER)
     if layers > n_layers:
         raise ConfigError(f"layers must be at most {n_layers} for this model, not {layers}")
     drop_layers_above(loaded.model, layers)
