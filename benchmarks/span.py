@@ -139,7 +139,7 @@ def main() -> None:
                                        "scratch folder for checkpoints and outputs (git-ignored)")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--keep", action="store_true",
-                        help="reuse pairs already trained in --work with the same seed and train-span options")
+                        help="reuse pairs trained before (in --work, or published) with unchanged options")
     parser.add_argument("train_args", nargs="*", help="extra `wordalign train-span` options, after --")
     args = parser.parse_args()
     if args.render:
@@ -156,7 +156,7 @@ def main() -> None:
     for earlier in (RESULTS / f"{args.name}.json", partial):
         if args.keep and earlier.is_file():
             kept.update(json.loads(earlier.read_text(encoding="utf-8"))["trained"])
-    needed = set(START_FROM.values()) | {TRANSFER[test] for test in args.sets if test in TRANSFER}
+    needed = {START_FROM[n] for n in args.sets if n in START_FROM} | {TRANSFER[n] for n in args.sets if n in TRANSFER}
     results, retrained = {"trained": {}}, set()
     for name in sorted(args.sets, key=lambda n: n in START_FROM):  # the models others start from first
         entry = kept.get(name)

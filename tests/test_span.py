@@ -189,4 +189,6 @@ def test_cli_refuses_span_options_that_do_not_fit_the_model(tiny_model, tiny_fil
     assert "needs a checkpoint made by `wordalign train-span`" in capsys.readouterr().err
     assert run(["align", src, tgt, "--model", str(out), "--layer", "3", "-q"]) == 2
     assert "a span model has none to choose" in capsys.readouterr().err
+    assert run(["align", src, tgt, "--model", str(out), "--centering", "pair", "-q"]) == 2
+    assert "a span model has none" in capsys.readouterr().err
     assert run(["align", src, tgt, "--scorer", "cosine", "-q"]) == 2

@@ -45,8 +45,9 @@ class Aligner:
     setting : {"bilingual", "monolingual"}
         Which dev-tuned defaults to use: translations, or same-language pairs with many
         unaligned words.
-    centering : {"sentence", "pair", "none"}
-        Mean removal before the cosine, see :func:`wordalign.similarity.cosine_similarity`.
+    centering : {"sentence", "pair", "none"}, optional
+        Mean removal before the cosine, see :func:`wordalign.similarity.cosine_similarity`
+        (default: :data:`DEFAULT_CENTERING`); only the similarity scorer has cosines.
     device, dtype, batch_size, max_length
         Passed to :class:`wordalign.encoder.WordEncoder`.
 
@@ -59,7 +60,7 @@ class Aligner:
 
     def __init__(self, model=None, *, scorer: str | None = None, layer: int | None = None,
                  extractor: str | None = None, extractor_params: dict | None = None,
-                 setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto",
+                 setting: str = "bilingual", centering: str | None = None, device: str = "auto",
                  dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
         metadata = checkpoint_metadata(model)
         self.scorer = _resolve_scorer(scorer, metadata, model, layer)
@@ -69,7 +70,9 @@ class Aligner:
             self.extractor_params = {"threshold": metadata["threshold"], **self.extractor_params}
         self.extract = bind(self.extractor, self.extractor_params)  # fails on a bad name before loading
         self._needs_norms = get_extractor(self.extractor).takes_word_weights and not span
-        self.centering = check_centering(centering)
+        if span and centering is not None:
+            raise ConfigError("--centering shapes the cosines of the similarity scorer; a span model has none")
+        self.centering = check_centering(centering or DEFAULT_CENTERING)
         if span:
             from .span_prediction import SpanScorer
 

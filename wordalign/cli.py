@@ -10,7 +10,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from .aligner import DEFAULT_CENTERING
 from .errors import ConfigError, WordAlignError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -50,7 +49,7 @@ def align(
     extractor: Annotated[Optional[str], typer.Option("--extractor", "-e", help="See `wordalign extractors`; default: the setting's (threshold for span models).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Extractor parameter KEY=VALUE (repeatable).")] = None,
     setting: Annotated[str, typer.Option(help="Dev-tuned defaults: bilingual | monolingual (paraphrases, many unaligned words).")] = "bilingual",
-    centering: Annotated[str, typer.Option(help="Mean removal before the cosine: sentence | pair | none.")] = DEFAULT_CENTERING,
+    centering: Annotated[Optional[str], typer.Option(help="Mean removal before the cosine: sentence | pair | none; default: pair.")] = None,
     device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
     dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16.")] = "auto",
     batch_size: Annotated[int, typer.Option(help="Sentences per encoder forward pass.")] = 32,

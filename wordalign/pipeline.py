@@ -11,7 +11,7 @@ from itertools import islice
 
 from tqdm import tqdm
 
-from .aligner import CHUNK_PAIRS, DEFAULT_CENTERING, Aligner
+from .aligner import CHUNK_PAIRS, Aligner
 from .errors import ConfigError
 from .io import ParallelInput, output_stream, read_manifest
 
@@ -55,7 +55,7 @@ def shard_range(shard: tuple[int, int] | None, n_pairs: int | None) -> tuple[int
 def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
                 output_format: str = "pharaoh", model: str | None = None, scorer: str | None = None,
                 layer: int | None = None, extractor: str | None = None, extractor_params: dict | None = None,
-                setting: str = "bilingual", centering: str = DEFAULT_CENTERING, device: str = "auto",
+                setting: str = "bilingual", centering: str | None = None, device: str = "auto",
                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None,
                 shard: tuple[int, int] | None = None, resume: bool = False, quiet: bool = False) -> AlignSummary:
     """Align a parallel corpus and write one output line per input line.
@@ -97,7 +97,7 @@ def align_files(src: str, tgt: str | None = None, *, output: str | None = None,
 def align_manifest(manifest: str, *, output_format: str = "pharaoh", model: str | None = None,
                    scorer: str | None = None, layer: int | None = None, extractor: str | None = None,
                    extractor_params: dict | None = None, setting: str = "bilingual",
-                   centering: str = DEFAULT_CENTERING, device: str = "auto", dtype: str = "auto",
+                   centering: str | None = None, device: str = "auto", dtype: str = "auto",
                    batch_size: int = 32, max_length: int | None = None, resume: bool = False,
                    quiet: bool = False) -> list[AlignSummary]:
     """Align every corpus a manifest lists, loading the model once.
