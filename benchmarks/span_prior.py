@@ -22,13 +22,14 @@ from span import SETS, CAPS, cap
 
 from wordalign.encoder import WordEncoder
 from wordalign.evaluation import score_alignments
+from wordalign.extractors import get_extractor
 from wordalign.extractors.softmax import softmax
 from wordalign.similarity import cosine_similarity
 from wordalign.span_prediction import SpanScorer
 from wordalign.span_training import THRESHOLDS, read_gold_set
 
 WEIGHTS = tuple(round(0.1 * k, 1) for k in range(8))
-TEMPERATURE = 0.07
+TEMPERATURE = get_extractor("softmax").defaults["temperature"]
 
 
 def matrices(scorer: SpanScorer, encoder: WordEncoder, folder: str, limit: int):
@@ -63,8 +64,9 @@ def main() -> None:
         test = matrices(scorer, encoder, test_folder, CAPS["test"])
         chosen = {}
         for weight in WEIGHTS:
-            threshold = min(THRESHOLDS, key=lambda t: score(dev, weight, t).aer)
-            chosen[weight] = (score(dev, weight, threshold).aer, threshold)
+            dev_aer = {threshold: score(dev, weight, threshold).aer for threshold in THRESHOLDS}
+            threshold = min(THRESHOLDS, key=dev_aer.get)
+            chosen[weight] = (dev_aer[threshold], threshold)
             result = score(test, weight, threshold)
             print(f"{name} w={weight}: dev AER {pct(chosen[weight][0])} at threshold {threshold}; test AER "
                   f"{pct(result.aer)} (P {pct(result.precision)}, R {pct(result.recall)})", flush=True)
