@@ -11,11 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors.torch import load_file
 
-from wordalign import Aligner, align_files, score_files, train_span
+from wordalign import Aligner, align_files, score_files, train_span, tune_span
 from wordalign.cli import run
 from wordalign.errors import ConfigError, InputError
 from wordalign.models import load_encoder
-from wordalign.span_prediction import DEFAULT_MARKER, build_queries, candidate_log_probs, word_probabilities
+from wordalign.span_prediction import (
+    DEFAULT_MARKER,
+    blend,
+    build_queries,
+    candidate_log_probs,
+    similarity_prior,
+    word_probabilities,
+)
 from wordalign.span_training import _answer
 
 from conftest import GOLD
@@ -62,6 +69,19 @@ def test_no_answer_mass_lowers_every_word_and_invalid_words_get_nothing():
     probabilities = word_probabilities(candidate_log_probs(logit, positions, valid),
                                        candidate_log_probs(logit, positions, valid))[0]
     assert probabilities[2] == 0 and (probabilities[:2] < 0.01).all()
+
+
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_the_similarity_prior_is_a_probability_that_favours_the_most_similar_words(n, m, seed):
+    rng = np.random.default_rng(seed)
+    src, tgt = rng.normal(size=(n, 8)), rng.normal(size=(m, 8))
+    prior = similarity_prior(src, tgt)
+    assert prior.shape == (n, m) and np.all((prior >= 0) & (prior <= 1 + 1e-6))
+    same = similarity_prior(src, src)  # every word is its own best translation
+    assert n == 1 or np.all(np.argmax(same, axis=1) == np.arange(n))
+    span = rng.uniform(size=(n, m)).astype(np.float32)
+    assert blend(span, prior, 0.0) is span
+    assert np.allclose(blend(span, prior, 0.25), 0.75 * span + 0.25 * prior)
 
 
 def test_queries_mark_the_word_and_locate_every_context_word(embedded_dir):
@@ -112,7 +132,11 @@ def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_
     out, summary = tiny_model
     metadata = json.loads((out / "wordalign.json").read_text())
     assert metadata["scorer"] == "span" and metadata["threshold"] == summary.threshold
-    assert metadata["trained"]["layers"] == 2 and summary.dev_aer is not None
+    assert metadata["trained"]["layers"] == 2 and summary.dev_aer == metadata["tuned_on"]["aer"]
+    # The barely trained model leans on the prior: reloading must blend it back in the same way.
+    assert metadata["prior"] == {"weight": summary.prior_weight, "layer": summary.prior_layer}
+    assert summary.prior_weight > 0 and 1 <= summary.prior_layer <= 2
+    assert summary.dev_aer <= min(epoch["aer"] for epoch in summary.dev_history)
     aligner = Aligner(str(out), device="cpu", dtype="float32")
     assert aligner.scorer == "span" and aligner.extractor_params == {"threshold": summary.threshold}
     hyp = tmp_path / "dev.pharaoh"
@@ -120,6 +144,25 @@ def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_
                 "--dtype", "float32", "-o", str(hyp), "-q"])
     assert code == 0
     assert score_files(str(tiny_files / "dev.gold"), str(hyp))[0].aer == summary.dev_aer
+
+
+def test_tune_span_stores_the_choice_that_training_made_on_the_same_dev_split(tiny_model, tiny_files, tmp_path):
+    out, summary = tiny_model
+    copy = tmp_path / "copy"  # the tiny checkpoint without its tuning
+    copy.mkdir()
+    for path in out.iterdir():
+        if path.name != "wordalign.json":
+            (copy / path.name).symlink_to(path)
+    metadata = json.loads((out / "wordalign.json").read_text())
+    untuned = {k: v for k, v in metadata.items() if k not in ("prior", "tuned_on")}
+    (copy / "wordalign.json").write_text(json.dumps({**untuned, "threshold": 0.9}))
+    f = tiny_files
+    code = run(["tune-span", str(copy), str(f / "dev.src"), str(f / "dev.tgt"), str(f / "dev.gold"),
+                "--device", "cpu", "--dtype", "float32"])
+    assert code == 0
+    assert json.loads((copy / "wordalign.json").read_text()) == metadata
+    with pytest.raises(ConfigError, match="not a checkpoint made by `wordalign train-span`"):
+        tune_span(str(tmp_path), str(f / "dev.src"), str(f / "dev.tgt"), str(f / "dev.gold"))
 
 
 def test_empty_lines_keep_their_place(tiny_model, tmp_path):

@@ -142,6 +142,24 @@ def train_span(
     logging.getLogger("wordalign").info("%s", summary)
 
 
+@app.command("tune-span")
+def tune_span(
+    checkpoint: Annotated[str, typer.Argument(help="A train-span checkpoint directory; its wordalign.json is updated.")],
+    dev_src: Annotated[str, typer.Argument(help="Dev split source, pre-tokenized.")],
+    dev_tgt: Annotated[str, typer.Argument(help="Dev split target, line-aligned with DEV_SRC.")],
+    dev_gold: Annotated[str, typer.Argument(help="Dev split gold Pharaoh links, 0-based.")],
+    device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16.")] = "auto",
+):
+    """Choose a span checkpoint's threshold and similarity prior on a dev split (what train-span does last)."""
+    from .span_training import tune_span as run_tune_span
+
+    tuning = run_tune_span(checkpoint, dev_src, dev_tgt, dev_gold, device=device, dtype=dtype)
+    logging.getLogger("wordalign").info(
+        "dev AER %.2f at threshold %s, similarity prior weight %s (layer %s); stored in %s",
+        100 * tuning.score.aer, tuning.threshold, tuning.prior_weight, tuning.prior_layer, checkpoint)
+
+
 @app.command()
 def score(
     gold: Annotated[str, typer.Argument(help="Gold Pharaoh file: i-j sure, i?j or ipj possible.")],

@@ -9,7 +9,7 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 
 from .errors import ConfigError
-from .models import load_encoder
+from .models import LoadedEncoder, load_encoder
 from .objectives import pool_words
 from .tokenization import SubwordMapper, TokenizedSentence
 
@@ -104,8 +104,9 @@ class WordEncoder:
 
     Parameters
     ----------
-    model : str or path, optional
-        See :func:`wordalign.models.load_encoder`; ``None`` is the embedded encoder.
+    model : str or path, or a loaded encoder, optional
+        See :func:`wordalign.models.load_encoder`; ``None`` is the embedded encoder. A
+        :class:`~wordalign.models.LoadedEncoder` is used as it is, with all its blocks.
     layer : int, optional
         Hidden-state index (0 = embeddings, ``n`` = output of the n-th block). Default: the
         layer a fine-tuned checkpoint was trained for, else :func:`default_layer`.
@@ -122,7 +123,7 @@ class WordEncoder:
     Notes
     -----
     A word's vector is the mean of its subword vectors (Jalili Sabet et al. 2020,
-    SimAlign). Blocks above ``layer`` are removed from the model, since they are never used.
+    SimAlign). Blocks above ``layer`` are removed from a model it loads, since they are never used.
     """
 
     def __init__(self, model=None, *, layer: int | None = None, device: str = "auto",
@@ -131,7 +132,9 @@ class WordEncoder:
 
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
-        loaded = load_encoder(model)
+        # A loaded encoder is shared with its owner (the span scorer's prior): its blocks stay.
+        shared = isinstance(model, LoadedEncoder)
+        loaded = model if shared else load_encoder(model)
         self.source, self.is_embedded = loaded.source, loaded.is_embedded
         config = loaded.model.config
         n_layers = config.num_hidden_layers
@@ -142,7 +145,7 @@ class WordEncoder:
             raise ConfigError(f"layer must be between 0 and {n_layers} for this model, not {self.layer}")
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
-        self.model = drop_layers_above(loaded.model, self.layer).to(self.device)
+        self.model = (loaded.model if shared else drop_layers_above(loaded.model, self.layer)).to(self.device)
         self.mapper = SubwordMapper(loaded.tokenizer)
         self.pad_id = loaded.tokenizer.pad_token_id or 0
         limit = min(getattr(loaded.tokenizer, "model_max_length", 512) or 512,

@@ -8,6 +8,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,13 +21,14 @@ from .errors import ConfigError, InputError
 from .evaluation import AlignmentScore, score_alignments
 from .extractors import bind, get_extractor
 from .io import STDIN, ParallelInput, read_alignments
-from .models import load_encoder, write_checkpoint
+from .models import checkpoint_metadata, load_encoder, update_metadata, write_checkpoint
 from .span_prediction import (
     DEFAULT_MARKER,
     NULL_POSITION,
     SCORER,
     SpanQuery,
     SpanScorer,
+    blend,
     build_queries,
     candidate_log_probs,
     collate,
@@ -37,8 +39,10 @@ from .types import GoldAlignment
 
 log = logging.getLogger("wordalign")
 LINKS = ("all", "sure")
-# Thresholds of the averaged link probability tried on the dev split after every epoch.
+# Thresholds of the link probability tried on the dev split after every epoch.
 THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
+# Weights of the similarity prior tried on the dev split after training (0 is always tried).
+PRIOR_WEIGHTS = tuple(round(0.1 * k, 1) for k in range(1, 10))
 
 
 @dataclass
@@ -75,14 +79,36 @@ class SpanTrainSummary:
     seconds: float
     device: str
     threshold: float
+    prior_weight: float
+    prior_layer: int | None
     dev_aer: float | None
     dev_history: list[dict] = field(default_factory=list)
 
     def __str__(self) -> str:
-        dev = (f"dev AER {100 * self.dev_aer:.2f} at threshold {self.threshold} (epoch {self.best_epoch})"
+        prior = f", prior weight {self.prior_weight} from layer {self.prior_layer}" if self.prior_weight else ""
+        dev = (f"dev AER {100 * self.dev_aer:.2f} at threshold {self.threshold}{prior} (epoch {self.best_epoch})"
                if self.dev_aer is not None else f"no dev split: last epoch kept, threshold {self.threshold}")
         return (f"trained {self.epochs_run} epochs on {self.queries} span queries ({self.queries_too_long} too long, "
                 f"skipped) in {self.seconds / 60:.1f} min on {self.device}; {dev}; model in {self.output_dir}")
+
+
+@dataclass(frozen=True)
+class DevTuning:
+    """What a dev split chose: the threshold and the similarity prior, and their score."""
+
+    threshold: float
+    prior_weight: float
+    prior_layer: int | None
+    score: AlignmentScore | None  # None: no dev split, the defaults
+
+    def metadata(self, dev_files: Sequence[str]) -> dict:
+        """The ``wordalign.json`` entries that :class:`SpanScorer` and ``wordalign align`` read,
+        and the dev split they were chosen on with its AER."""
+        chosen = {"threshold": self.threshold, "prior": {"weight": self.prior_weight, "layer": self.prior_layer}}
+        if self.score is None:
+            return chosen
+        return {**chosen, "tuned_on": {**dict(zip(("src", "tgt", "gold"), map(_resolved, dev_files))),
+                                       "aer": self.score.aer}}
 
 
 @dataclass(frozen=True)
@@ -108,8 +134,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     "no answer" and the context words (:func:`~wordalign.span_prediction.candidate_log_probs`).
 
     After each epoch the dev split, when given, is aligned exactly as ``wordalign align``
-    would, with every threshold in :data:`THRESHOLDS`; the epoch and threshold with the lowest
-    dev AER are kept, and training stops after ``patience`` epochs without improvement.
+    would, with every threshold in :data:`THRESHOLDS`; the epoch with the lowest dev AER is
+    kept, and training stops after ``patience`` epochs without improvement. Then the kept
+    model's threshold and similarity prior are chosen on the dev split (:func:`tune_on_dev`).
 
     Parameters
     ----------
@@ -121,7 +148,7 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
         Checkpoint directory to create; ``--model`` loads it, and ``wordalign align`` then uses
         the span scorer and the tuned threshold by itself.
     dev_src, dev_tgt, dev_gold : str, optional
-        A dev split (all three, or none) for early stopping and the threshold.
+        A dev split (all three, or none) for early stopping, the threshold and the prior.
     model : str, optional
         Encoder to start from: ``None`` for the embedded one, or a local model directory. A
         ``train-span`` checkpoint (of another language pair, say) is trained further with its
@@ -184,7 +211,7 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     if layers > n_layers:
         raise ConfigError(f"layers must be at most {n_layers} for this model, not {layers}")
     drop_layers_above(loaded.model, layers)
-    scorer = SpanScorer(loaded, marker=marker, device=device, dtype=dtype)
+    scorer = SpanScorer(loaded, marker=marker, prior_weight=0.0, device=device, dtype=dtype)
     settings = SpanTrainSettings(
         src=_resolved(src), tgt=_resolved(tgt), gold=_resolved(gold), dev_src=_resolved(dev_src),
         dev_tgt=_resolved(dev_tgt), dev_gold=_resolved(dev_gold), model=loaded.source, layers=layers,
@@ -222,27 +249,31 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
                 progress.set_postfix(epoch=epoch, loss=f"{average_loss:.4f}")
         if dev is None:
             continue
-        threshold, score = best_threshold(scorer, *dev)
-        history.append({"epoch": epoch, "threshold": threshold, "aer": score.aer, "loss": average_loss})
-        log.info("epoch %d: loss %.4f; dev AER %.2f at threshold %s", epoch, average_loss, 100 * score.aer, threshold)
-        if best is None or score.aer < best[1].aer:
-            best = (epoch, score, threshold, copy.deepcopy(scorer.model.state_dict()))
+        tuning = tune_on_dev(scorer, *dev)
+        history.append({"epoch": epoch, "threshold": tuning.threshold, "aer": tuning.score.aer, "loss": average_loss})
+        log.info("epoch %d: loss %.4f; dev AER %.2f at threshold %s", epoch, average_loss, 100 * tuning.score.aer,
+                 tuning.threshold)
+        if best is None or tuning.score.aer < best[1]:
+            best = (epoch, tuning.score.aer, copy.deepcopy(scorer.model.state_dict()))
         elif epoch - best[0] >= patience:
             log.info("dev AER has not improved for %d epochs: stopping", epoch - best[0])
             break
     progress.close()
-    epochs_run = epoch
-    if best is not None:
-        best_epoch, best_score, threshold, state = best
-        scorer.model.load_state_dict(state)
-        dev_aer = best_score.aer
+    epochs_run, best_epoch = epoch, epoch
+    if best is None:
+        tuning = DevTuning(get_extractor("threshold").defaults["threshold"], 0.0, None, None)
     else:
-        best_epoch, threshold, dev_aer = epochs_run, get_extractor("threshold").defaults["threshold"], None
+        best_epoch, _, state = best
+        scorer.model.load_state_dict(state)
+        tuning = tune_on_dev(scorer, *dev, prior_layers=range(1, layers + 1))
+        log.info("dev AER %.2f with the similarity prior of layer %s at weight %s, threshold %s",
+                 100 * tuning.score.aer, tuning.prior_layer, tuning.prior_weight, tuning.threshold)
     summary = SpanTrainSummary(str(out), epochs_run, best_epoch, len(examples), too_long,
-                               time.perf_counter() - started, scorer.device, threshold, dev_aer, history)
+                               time.perf_counter() - started, scorer.device, tuning.threshold, tuning.prior_weight,
+                               tuning.prior_layer, tuning.score.aer if dev else None, history)
     out.mkdir(parents=True, exist_ok=True)
     scorer.model.eval()
-    metadata = {"scorer": SCORER, "marker": marker, "threshold": threshold,
+    metadata = {"scorer": SCORER, "marker": marker, **tuning.metadata(dev_files if dev else ()),
                 "trained": json.loads(json.dumps(asdict(settings))), "result": asdict(summary)}
     write_checkpoint(out, scorer.model, scorer.tokenizer, metadata)
     return summary
@@ -262,24 +293,64 @@ def read_gold_set(src: str, tgt: str, gold: str) -> tuple[list[tuple[list[str], 
     return pairs, links
 
 
-def best_threshold(scorer: SpanScorer, pairs, gold: list[GoldAlignment]) -> tuple[float, AlignmentScore]:
-    """The threshold of :data:`THRESHOLDS` with the lowest AER on ``pairs``, and its score.
+def tune_on_dev(scorer: SpanScorer, pairs, gold: list[GoldAlignment],
+                prior_layers: Sequence[int] = ()) -> DevTuning:
+    """The threshold and similarity prior with the lowest AER on ``pairs``, and its score.
 
-    The matrices come from :meth:`SpanScorer.score_batch` in the chunks that
-    :class:`~wordalign.aligner.Aligner` uses, so the score is the one ``wordalign align`` gets.
+    Tried: the span probabilities alone (prior weight 0) and, for each layer of
+    ``prior_layers``, blended with that layer's prior at each weight of
+    :data:`PRIOR_WEIGHTS` (:func:`~wordalign.span_prediction.blend`); each cut at every
+    threshold of :data:`THRESHOLDS`. Among equal scores the first is kept: no prior, then
+    lower layers, weights and thresholds. The matrices come from :class:`SpanScorer` in the
+    chunks that :class:`~wordalign.aligner.Aligner` uses, so the score is the one
+    ``wordalign align`` gets with the choice.
     """
     live = [k for k, (s, t) in enumerate(pairs) if s and t]
-    matrices = {}
+    spans, priors = {}, {layer: {} for layer in prior_layers}
     for begin in range(0, len(pairs), CHUNK_PAIRS):
         chunk = [k for k in live if begin <= k < begin + CHUNK_PAIRS]
-        matrices.update(zip(chunk, scorer.score_batch([pairs[k] for k in chunk])))
-    scores = {}
-    for threshold in THRESHOLDS:
-        extract = bind("threshold", {"threshold": threshold})
-        hypotheses = [list(zip(*np.nonzero(extract(matrices[k])))) if k in matrices else [] for k in range(len(pairs))]
-        scores[threshold] = score_alignments(gold, hypotheses)
-    threshold = min(THRESHOLDS, key=lambda t: scores[t].aer)  # the lowest threshold among equals
-    return threshold, scores[threshold]
+        spans.update(zip(chunk, scorer.span_probabilities([pairs[k] for k in chunk])))
+        if prior_layers:
+            for layer, matrices in scorer.priors([pairs[k] for k in chunk], prior_layers).items():
+                priors[layer].update(zip(chunk, matrices))
+    best = None
+    for layer, weight in [(None, 0.0)] + [(layer, weight) for layer in prior_layers for weight in PRIOR_WEIGHTS]:
+        matrices = {k: blend(span, priors[layer][k] if weight else None, weight) for k, span in spans.items()}
+        for threshold in THRESHOLDS:
+            extract = bind("threshold", {"threshold": threshold})
+            hypotheses = [list(zip(*np.nonzero(extract(matrices[k])))) if k in matrices else [] for k in range(len(pairs))]
+            score = score_alignments(gold, hypotheses)
+            if best is None or score.aer < best.score.aer:
+                best = DevTuning(threshold, weight, layer, score)
+    return best
+
+
+def tune_span(checkpoint: str, dev_src: str, dev_tgt: str, dev_gold: str, *, device: str = "auto",
+              dtype: str = "auto") -> DevTuning:
+    """Choose a span checkpoint's threshold and similarity prior on a dev split, and store them.
+
+    What :func:`train_span` does after its last epoch (:func:`tune_on_dev` over every layer
+    of the model), for a checkpoint that is already trained: to adapt one to the dev split of
+    another language pair or domain without training it, or to tune one trained without a
+    dev split. Only the checkpoint's ``wordalign.json`` changes.
+
+    Parameters
+    ----------
+    checkpoint : str
+        A ``wordalign train-span`` checkpoint directory.
+    dev_src, dev_tgt, dev_gold : str
+        The dev split: sentences and gold links, as for :func:`train_span`.
+    device, dtype
+        As for :class:`~wordalign.encoder.WordEncoder`.
+    """
+    if checkpoint_metadata(checkpoint).get("scorer") != SCORER:
+        raise ConfigError(f"{checkpoint} is not a checkpoint made by `wordalign train-span`")
+    pairs, gold = read_gold_set(dev_src, dev_tgt, dev_gold)
+    loaded = load_encoder(checkpoint, span_head=True)
+    scorer = SpanScorer(loaded, prior_weight=0.0, device=device, dtype=dtype)
+    tuning = tune_on_dev(scorer, pairs, gold, prior_layers=range(1, loaded.model.config.num_hidden_layers + 1))
+    update_metadata(Path(checkpoint), tuning.metadata((dev_src, dev_tgt, dev_gold)))
+    return tuning
 
 
 def _examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_only: bool) -> tuple[list[_Example], int]:

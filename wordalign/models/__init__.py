@@ -109,3 +109,12 @@ def write_checkpoint(out: Path, model, tokenizer, metadata: dict) -> None:
     for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
         os.replace(path, out / path.name)
     staging.rmdir()
+
+
+def update_metadata(directory: Path, changes: dict) -> dict:
+    """Merge ``changes`` into a checkpoint's ``wordalign.json``, replaced whole (never half-written)."""
+    metadata = {**read_metadata(directory), **changes}
+    staging = directory / f"{CHECKPOINT_METADATA}.new"
+    staging.write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(staging, directory / CHECKPOINT_METADATA)
+    return metadata
