@@ -17,13 +17,15 @@ from wordalign.errors import ConfigError, InputError
 from wordalign.models import load_encoder
 from wordalign.span_prediction import (
     DEFAULT_MARKER,
+    SpanScorer,
     blend,
     build_queries,
     candidate_log_probs,
     similarity_prior,
     word_probabilities,
 )
-from wordalign.span_training import _answer
+from wordalign.span_training import _answer, _examples
+from wordalign.types import GoldAlignment
 
 from conftest import GOLD
 
@@ -163,6 +165,18 @@ def test_tune_span_stores_the_choice_that_training_made_on_the_same_dev_split(ti
     assert json.loads((copy / "wordalign.json").read_text()) == metadata
     with pytest.raises(ConfigError, match="not a checkpoint made by `wordalign train-span`"):
         tune_span(str(tmp_path), str(f / "dev.src"), str(f / "dev.tgt"), str(f / "dev.gold"))
+
+
+def test_training_windows_a_query_too_long_for_the_model_as_inference_does(tiny_model):
+    out, _ = tiny_model
+    scorer = SpanScorer(str(out), device="cpu", dtype="float32", max_length=40)
+    query, context = [f"w{i}" for i in range(40)], ["x0", "x1", "x2"]
+    gold = GoldAlignment(frozenset({(20, 1)}), frozenset({(20, 1)}))
+    examples, too_long = _examples(scorer, [(query, context)], [gold], sure_only=False)
+    assert len(examples) == 40 and all(e.query.windowed and len(e.query.ids) <= 40 for e in examples)
+    assert examples[20].starts == examples[20].ends == (2,)  # context word 1, after "no answer"
+    assert examples[0].starts == (0,)
+    assert too_long == 3  # the reverse queries: the long sentence as context does not fit on its own
 
 
 def test_empty_lines_keep_their_place(tiny_model, tmp_path):

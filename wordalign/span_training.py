@@ -224,8 +224,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, *, dev_src: str |
     steps_per_epoch = math.ceil(len(examples) / batch_size)
     trainable, optimizer, schedule = optimizer_and_schedule(scorer.model, learning_rate,
                                                             steps_per_epoch * epochs, warmup)
-    log.info("training span prediction on %d queries from %d pairs (%d too long, skipped), %d layers, on %s",
-             len(examples), len(train_pairs), too_long, layers, scorer.device)
+    log.info("training span prediction on %d queries from %d pairs (%d windowed to fit; %d too long, skipped), "
+             "%d layers, on %s", len(examples), len(train_pairs), sum(e.query.windowed for e in examples), too_long,
+             layers, scorer.device)
 
     started = time.perf_counter()
     progress = tqdm(total=steps_per_epoch * epochs, desc="train-span", unit="step",
@@ -354,19 +355,25 @@ def tune_span(checkpoint: str, dev_src: str, dev_tgt: str, dev_gold: str, *, dev
 
 
 def _examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_only: bool) -> tuple[list[_Example], int]:
-    """Every query of every pair in both directions with its answer; and how many were too long."""
+    """Every query of every pair in both directions with its answer; and how many were too long.
+
+    A query too long for the model is windowed around its marked word as at inference
+    (:func:`~wordalign.span_prediction.build_queries`); only the queries into a context too
+    long on its own are skipped.
+    """
     examples, too_long = [], 0
     for (src, tgt), alignment in zip(pairs, gold):
         if not (src and tgt):
             continue
         links = alignment.sure if sure_only else alignment.possible
         for query, context, pairs_of_links in ((src, tgt, links), (tgt, src, {(j, i) for i, j in links})):
+            try:
+                queries = build_queries(scorer.tokenizer, query, context, scorer.marker, scorer.max_length)
+            except InputError:
+                too_long += len(query)
+                continue
             targets = [sorted(j for i, j in pairs_of_links if i == word) for word in range(len(query))]
-            for spans, built in zip(targets, build_queries(scorer.tokenizer, query, context, scorer.marker)):
-                if len(built.ids) > scorer.max_length:
-                    too_long += 1
-                    continue
-                examples.append(_Example(built, *_answer(spans, built.first_token)))
+            examples += [_Example(built, *_answer(spans, built.first_token)) for spans, built in zip(targets, queries)]
     return examples, too_long
 
 
