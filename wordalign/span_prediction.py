@@ -4,7 +4,9 @@ The pair is one encoder input, question-answering style (Nagata, Chousa & Nishin
 ``[CLS] query words with • marked • word [SEP] context words [SEP]``. A start/end head scores
 every context word as the first and last word of the answer span, and the ``[CLS]`` position
 as "no answer" (the marked word is unaligned). Both directions are asked, and their word
-probabilities averaged into a source × target matrix that the ``threshold`` extractor reads.
+probabilities averaged into a source × target matrix; blended with a similarity prior from the
+model's own word vectors where its dev split chose one, it is what the ``threshold`` extractor
+reads.
 """
 
 from __future__ import annotations
