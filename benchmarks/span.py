@@ -13,12 +13,14 @@ a model aligns the test split of a pair it never saw (TRANSFER). Reload check: t
 loaded by `wordalign align` in a fresh process, must reproduce on the dev split the AER that
 tuning measured.
 
-Each trained pair is saved in --work as it finishes. With --keep, a pair whose checkpoint is
-in --work and whose recorded options (splits, seed, train-span options, starting model) equal
-this run's is not trained again: its training record is taken from the partial results in
---work or from the published results/NAME.json, with the revision it was trained at, and the
-checkpoint is tuned again on the dev split (`wordalign tune-span`, what training does last)
-and evaluated with this revision's code.
+With --sets, only those pairs are run (and the zero-shot rows of their models); the rows of the
+others stand as in the published results/NAME.json, and the table says at which revision each
+pair was trained. Each trained pair is saved in --work as it finishes. With --keep, a pair whose
+checkpoint is in --work and whose recorded options (splits, seed, train-span options, starting
+model) equal this run's is not trained again: its training record is taken from the partial
+results in --work or from the published results/NAME.json, with the revision it was trained at,
+and the checkpoint is tuned again on the dev split (`wordalign tune-span`, what training does
+last) and evaluated with this revision's code.
 """
 
 from __future__ import annotations
@@ -207,12 +209,17 @@ def main() -> None:
             tune_seconds = tune(name, args.work)
         results["trained"][name] = evaluate(name, entry, args.work, tune_seconds)
         partial.write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    results["trained"] = {name: results["trained"][name] for name in SETS if name in args.sets}
     results["zero_shot"] = {
         test: {"model": source, **align_and_score(args.work / f"model-{source}", capped(test, "test", args.work),
                                                   args.work / f"{test}.from-{source}.pharaoh")}
-        for test, source in TRANSFER.items() if test in args.sets and source in args.sets}
+        for test, source in TRANSFER.items() if source in args.sets}
     results["unsupervised"] = unsupervised(args.sets, args.work)
+    published = RESULTS / f"{args.name}.json"
+    # The rows of pairs left out of --sets stand as published (the table gives each one's revision).
+    earlier = json.loads(published.read_text(encoding="utf-8")) if published.is_file() else {}
+    for part in ("trained", "zero_shot", "unsupervised"):
+        rows = {**earlier.get(part, {}), **results[part]}
+        results[part] = {name: rows[name] for name in SETS if name in rows}
     results.update(name=args.name, machine=machine())
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
