@@ -296,7 +296,8 @@ def render(results: dict) -> str:
         f"- Command: `python benchmarks/span.py{'' if results['name'] == 'span' else ' --name ' + results['name']}"
         f" --keep`, with the per-pair `train-span` options of `TRAIN_ARGS` and `START_FROM` in the script "
         "(--keep reuses the checkpoint of a pair whose options are unchanged, trained at the revision in the "
-        "table, and tunes and evaluates it again).",
+        "table, and tunes and evaluates it again; `--sets PAIR ...` runs only those pairs, and the rows of the "
+        "others stand as published).",
     ]
     return "\n".join(lines) + "\n"
 
