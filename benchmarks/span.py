@@ -258,7 +258,7 @@ def render(results: dict) -> str:
     lines += ["", "AER gain of the trained model over the best unsupervised extractor on each test split: "
               + ", ".join(gains) + ".", "",
               "| pair | train pairs | starts from | `train-span` options | queries | epochs run (kept) | "
-              "prior: layer, weight | threshold | dev AER: span alone → with prior | training time | device | "
+              "prior: layer, weight | threshold | dev AER: span alone → with prior | training time | device, dtype | "
               "revision: trained (tuned) |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
@@ -269,7 +269,8 @@ def render(results: dict) -> str:
                      f"`{' '.join(trained[n]['options']['train_args'])}` | {result['queries']} | "
                      f"{result['epochs_run']} ({result['best_epoch']}) | {prior} | {tuning['threshold']} | "
                      f"{pct(tuning['span_alone_dev_aer'])} → {pct(tuning['dev_aer'])} | "
-                     f"**{trained[n]['train_seconds'] / 60:.1f} min** | {result['device']} | "
+                     f"**{trained[n]['train_seconds'] / 60:.1f} min** | "
+                     f"{result['device']}, {trained[n]['trained']['dtype']} | "
                      f"{trained[n]['revision']}{retuned} |")
     settings = trained[names[0]]["trained"]
     reproduced = all(trained[n]["reproduced"] for n in names)
@@ -278,7 +279,7 @@ def render(results: dict) -> str:
         "",
         f"- Training: {settings['layers']} transformer blocks, links `{settings['links']}`, patience "
         f"{settings['patience']} on the dev split, batch {settings['batch_size']} queries, learning rate "
-        f"{settings['learning_rate']}, seed {settings['seed']}, {settings['dtype']}; times are whole `wordalign "
+        f"{settings['learning_rate']}, seed {settings['seed']}; times are whole `wordalign "
         f"train-span` processes on {results['machine']}. A model trained further starts from the other pair's "
         "checkpoint (`train-span --model CKPT`): its blocks and span head, with a new learning-rate schedule.",
         "- Similarity prior: after the last epoch, training blends the span probabilities with the model's own "
