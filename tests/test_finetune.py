@@ -16,6 +16,7 @@ from wordalign import Aligner
 from wordalign.cli import run
 from wordalign.corpus import ParallelCorpus, rough_words
 from wordalign.errors import ConfigError, InputError
+from wordalign.extractors import bind
 from wordalign.finetuning import RESUME_FILE, _Trainer, finetune
 from wordalign.objectives import centered_cosine, pool_words, self_training_loss
 from wordalign.similarity import cosine_similarity
@@ -49,14 +50,24 @@ def test_centered_cosine_matches_the_aligners_similarity():
     assert np.allclose(ours, cosine_similarity(src, tgt, "pair"))
 
 
-def test_self_training_loss_sharpens_the_models_own_links():
+def test_self_training_loss_sharpens_the_given_links():
     similarity = torch.tensor([[0.9, 0.2, 0.1], [0.3, 0.8, 0.8], [0.1, 0.8, 0.8]], requires_grad=True)
-    loss, links = self_training_loss(similarity, temperature=0.1, threshold=0.6)
-    assert links == 1  # only (0, 0) is above 0.6 both ways; words 1-2 split their mass evenly
+    links = torch.from_numpy(bind("softmax", {"temperature": 0.1, "threshold": 0.6})(similarity.detach().numpy()))
+    loss, count = self_training_loss(similarity, links, temperature=0.1)
+    assert count == 1  # only (0, 0) is above 0.6 both ways; words 1-2 split their mass evenly
     loss.backward()
     assert similarity.grad[0, 0] < 0 and similarity.grad[0, 1] > 0  # descent raises the link, lowers rivals
-    none, count = self_training_loss(torch.zeros(2, 2), temperature=1.0, threshold=0.9)
+    none, count = self_training_loss(torch.zeros(2, 2), torch.zeros(2, 2, dtype=torch.bool), temperature=1.0)
     assert count == 0 and float(none) == 0.0
+
+
+def test_self_training_loss_asks_a_word_with_several_partners_for_their_joint_mass_only():
+    # Word 0 is linked to targets 0 and 1 and already prefers 0: the loss must raise both
+    # against target 2, not pull target 0 down toward an even split.
+    similarity = torch.tensor([[0.9, 0.5, 0.1]], requires_grad=True)
+    links = torch.tensor([[True, True, False]])
+    self_training_loss(similarity, links, temperature=0.1)[0].backward()
+    assert similarity.grad[0, 0] < 0 and similarity.grad[0, 2] > 0
 
 
 def write_pair(folder: Path, src: list[str], tgt: list[str]) -> tuple[str, str]:
@@ -167,6 +178,10 @@ def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeyp
     assert "is a file" in capsys.readouterr().err
     assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--resume"]) == 2
     assert "no resumable state" in capsys.readouterr().err
+    assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--guide", "nope"]) == 2
+    assert "Unknown extractor 'nope'" in capsys.readouterr().err
+    assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--guide-param", "reg=x"]) == 2
+    assert "extractor 'softmax' has no parameter reg" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()  # nothing is created for a run that cannot start
 
 

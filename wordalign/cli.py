@@ -16,13 +16,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Neural word alignment for pre-tokenized parallel sentences (Pharaoh output).")
 
 
-def parse_params(values: list[str] | None) -> dict:
+def parse_params(values: list[str] | None, option: str = "--param") -> dict:
     """``["threshold=0.1", "direction=forward"]`` → ``{"threshold": "0.1", ...}``."""
     params = {}
     for item in values or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ConfigError(f"--param expects KEY=VALUE, got {item!r}")
+            raise ConfigError(f"{option} expects KEY=VALUE, got {item!r}")
         params[key.strip().replace("-", "_")] = value.strip()
     return params
 
@@ -91,7 +91,8 @@ def finetune(
     learning_rate: Annotated[float, typer.Option(help="Peak AdamW learning rate.")] = 2e-5,
     warmup: Annotated[float, typer.Option(help="Share of steps with a linearly rising learning rate.")] = 0.1,
     max_tokens: Annotated[int, typer.Option(help="Skip pairs with a side longer than this many tokens (special tokens included).")] = 128,
-    guide_threshold: Annotated[Optional[float], typer.Option(help="Probability above which own links become targets (default: the softmax extractor's threshold).")] = None,
+    guide: Annotated[str, typer.Option(help="Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")] = "softmax",
+    guide_param: Annotated[Optional[list[str]], typer.Option("--guide-param", help="Parameter of the guide extractor, KEY=VALUE, repeatable.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of data order and dropout.")] = 0,
     device: Annotated[str, typer.Option(help="auto | cpu | cuda[:N].")] = "auto",
     dtype: Annotated[str, typer.Option(help="auto | float32 | bfloat16 (autocast).")] = "auto",
@@ -105,7 +106,7 @@ def finetune(
     summary = run_finetune(src, tgt, output, model=model, layer=layer, objectives=tuple(objective or ("so",)),
                            split=split, max_pairs=max_pairs, epochs=epochs, batch_size=batch_size,
                            learning_rate=learning_rate, warmup=warmup, max_tokens=max_tokens,
-                           guide_threshold=guide_threshold, seed=seed, device=device,
+                           guide=guide, guide_params=parse_params(guide_param, "--guide-param"), seed=seed, device=device,
                            dtype=dtype, save_every=save_every, resume=resume, quiet=quiet)
     logging.getLogger("wordalign").info("%s", summary)
 

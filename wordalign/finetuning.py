@@ -17,7 +17,7 @@ from tqdm import tqdm
 from .corpus import ParallelCorpus
 from .encoder import WordEncoder
 from .errors import ConfigError
-from .extractors import get_extractor
+from .extractors import bind, get_extractor
 from .io import STDIN
 from .models import write_checkpoint
 from .objectives import centered_cosine, parallel_identification_loss, pool_words, self_training_loss
@@ -48,7 +48,8 @@ class FinetuneSettings:
     max_tokens: int
     seed: int
     temperature: float
-    threshold: float
+    guide: str
+    guide_params: dict
     device: str
     dtype: str
 
@@ -74,7 +75,7 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
              objectives: tuple[str, ...] | list[str] = ("so",), split: str = "punct",
              max_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
              learning_rate: float = 2e-5, warmup: float = 0.1, max_tokens: int = 128, seed: int = 0,
-             guide_threshold: float | None = None, device: str = "auto", dtype: str = "auto",
+             guide: str = "softmax", guide_params: dict | None = None, device: str = "auto", dtype: str = "auto",
              save_every: int = 200, resume: bool = False, quiet: bool = False) -> FinetuneSummary:
     """Fine-tune an encoder on unlabelled parallel sentences so that it aligns words better.
 
@@ -107,9 +108,10 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
     max_tokens : int
         Pairs with a side longer than this many tokens (special tokens included) are skipped
         (and counted).
-    guide_threshold : float, optional
-        ``c`` of the self-training links (default: the ``softmax`` extractor's threshold, so
-        training sharpens the links that alignment will output).
+    guide, guide_params
+        Extractor (and its parameters, as for alignment) whose links on the model's own
+        similarity matrix become the self-training targets. ``softmax``, the default
+        extractor, sharpens the links that alignment will output.
     seed : int
         Seeds data order, dropout and everything else random: equal settings, equal model.
     device, dtype
@@ -134,6 +136,7 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
+    target_links = bind(guide, guide_params)  # checked before anything loads
     out = Path(output_dir)
     _check_output_dir(out, resume)
     corpus = ParallelCorpus(src, tgt, split=split, max_pairs=max_pairs)
@@ -144,15 +147,14 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
     if encoder.mapper.bare_metaspace_id is not None:  # SentencePiece pieces are word-like; WordPiece's are not
         corpus.split_unspaced_with(encoder.mapper.tokenizer.tokenize)
     out.mkdir(parents=True, exist_ok=True)
-    softmax_defaults = get_extractor("softmax").defaults
     settings = FinetuneSettings(
         src=str(Path(src).resolve()), tgt=str(Path(tgt).resolve()), model=encoder.source,
         layer=encoder.layer, objectives=tuple(objectives), split=split, max_pairs=max_pairs,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, warmup=warmup,
-        max_tokens=max_tokens, seed=seed, temperature=softmax_defaults["temperature"],
-        threshold=softmax_defaults["threshold"] if guide_threshold is None else guide_threshold,
+        max_tokens=max_tokens, seed=seed, temperature=get_extractor("softmax").defaults["temperature"],
+        guide=guide, guide_params=dict(guide_params or {}),
         device=encoder.device.split(":")[0], dtype=str(encoder.dtype).removeprefix("torch."))
-    trainer = _Trainer(encoder, settings, corpus)
+    trainer = _Trainer(encoder, settings, corpus, target_links)
     start_step = trainer.load_state(out / RESUME_FILE) if resume else 0
     total = trainer.total_steps
     log.info("fine-tuning on %d pairs (%d with an empty side skipped), %d steps, on %s",
@@ -178,8 +180,8 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
 class _Trainer:
     """The model, optimizer, data order and counters of one fine-tuning run."""
 
-    def __init__(self, encoder: WordEncoder, settings: FinetuneSettings, corpus: ParallelCorpus):
-        self.encoder, self.settings, self.corpus = encoder, settings, corpus
+    def __init__(self, encoder: WordEncoder, settings: FinetuneSettings, corpus: ParallelCorpus, guide):
+        self.encoder, self.settings, self.corpus, self.guide = encoder, settings, corpus, guide
         self.model = encoder.model
         self.model.train()
         self.steps_per_epoch = math.ceil(corpus.n_pairs / settings.batch_size)
@@ -223,9 +225,10 @@ class _Trainer:
         src_words, tgt_words = self._word_vectors(pairs)
         loss = torch.zeros((), device=self.encoder.device)
         if "so" in self.settings.objectives:
-            sums, links = zip(*(self_training_loss(centered_cosine(s, t), temperature=self.settings.temperature,
-                                                   threshold=self.settings.threshold)
-                                for s, t in zip(src_words, tgt_words)))
+            similarities = [centered_cosine(s, t) for s, t in zip(src_words, tgt_words)]
+            sums, links = zip(*(self_training_loss(similarity, self._targets(similarity),
+                                                   temperature=self.settings.temperature)
+                                for similarity in similarities))
             loss = loss + torch.stack(sums).sum() / max(1, sum(links))
         if "psi" in self.settings.objectives and len(pairs) > 1:
             loss = loss + parallel_identification_loss(
@@ -240,6 +243,13 @@ class _Trainer:
         value = float(loss.detach())
         self.average_loss = moving_average(self.average_loss, value)
         return value
+
+    def _targets(self, similarity):
+        """The guide extractor's links on the model's current similarity matrix."""
+        import torch
+
+        links = self.guide(similarity.detach().cpu().numpy().astype("float64"))
+        return torch.as_tensor(links, device=similarity.device)
 
     def _word_vectors(self, pairs):
         """Differentiable word vectors at the alignment layer for both sides of every pair."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 def pool_words(token_states, word_of_token, n_words: int):
     """Mean of each word's subword vectors (Jalili Sabet et al. 2020), differentiable.
@@ -46,26 +48,32 @@ def centered_cosine(src, tgt):
     return src @ tgt.T
 
 
-def self_training_loss(similarity, *, temperature: float, threshold: float):
+def self_training_loss(similarity, links, *, temperature: float):
     """Self-training alignment objective (Dou & Neubig 2021, "SO").
 
     With ``P_fwd = softmax_j(S / T)`` and ``P_rev = softmax_i(S / T)``, the model's own links
-    ``A = {(i, j) : P_fwd[i, j] > c and P_rev[i, j] > c}`` (computed without gradient) become
-    the targets::
+    ``A`` (extracted from ``S`` without gradient, by the caller's guide extractor) become the
+    targets. Each linked word must put its probability on its partners ``A(i)``::
 
-        L = -1 / (2 |A|) * sum_{(i, j) in A} (log P_fwd[i, j] + log P_rev[i, j])
+        L = -1 / (2 |A|) * (sum_i log sum_{j in A(i)} P_fwd[i, j]
+                            + sum_j log sum_{i in A(j)} P_rev[i, j])
 
-    so each linked word puts more of its probability on its partner, and less on the rest.
-    awesome-align sums probabilities normalised by sentence length; the log-likelihood over
-    links is used here because it weighs every link alike and keeps a gradient where a link
-    already has most of the mass only up to its remaining share.
+    over the words with at least one link. Where every link is one-to-one this is the mean
+    log-likelihood of the links. A word with several partners is asked for their joint mass
+    only: the per-link likelihood would pull it toward an even split among them, which
+    flattened the matrix when the targets came from ``ot-unbalanced`` (many such links).
+    awesome-align takes ``A`` from the softmax extractor and sums probabilities normalised by
+    sentence length; a log-likelihood weighs every word alike and keeps a gradient where the
+    partners already have most of the mass only up to the remaining share.
 
     Parameters
     ----------
     similarity : torch.Tensor
         ``(n, m)`` word similarity of one pair (:func:`centered_cosine`).
-    temperature, threshold : float
-        ``T`` and ``c``, the same as the ``softmax`` extractor's.
+    links : torch.Tensor
+        ``(n, m)`` boolean target links ``A``.
+    temperature : float
+        ``T``, the ``softmax`` extractor's.
 
     Returns
     -------
@@ -80,12 +88,12 @@ def self_training_loss(similarity, *, temperature: float, threshold: float):
     import torch
 
     scaled = similarity / temperature
-    log_fwd = torch.log_softmax(scaled, dim=1)
-    log_rev = torch.log_softmax(scaled, dim=0)
-    with torch.no_grad():
-        links = (log_fwd.exp() > threshold) & (log_rev.exp() > threshold)
-    n_links = int(links.sum())
-    return -0.5 * (log_fwd[links].sum() + log_rev[links].sum()), n_links
+    log_fwd = torch.log_softmax(scaled, dim=1).masked_fill(~links, -math.inf)
+    log_rev = torch.log_softmax(scaled, dim=0).masked_fill(~links, -math.inf)
+    src_linked, tgt_linked = links.any(dim=1), links.any(dim=0)
+    log_likelihood = (torch.logsumexp(log_fwd[src_linked], dim=1).sum()
+                      + torch.logsumexp(log_rev[:, tgt_linked], dim=0).sum())
+    return -0.5 * log_likelihood, int(links.sum())
 
 
 def parallel_identification_loss(src_sentences, tgt_sentences, *, temperature: float):
