@@ -154,7 +154,8 @@ def render(results: dict) -> str:
         f"{ft['batch_size']} pairs ({done['pairs_seen']} pairs seen, {done['pairs_too_long']} over "
         f"{ft['max_tokens']} tokens skipped); objectives {' + '.join(ft['objectives'])}, learning rate "
         f"{ft['learning_rate']}, seed {ft['seed']}; "
-        f"**{results['train_seconds'] / 60:.1f} min** as a whole process on {done['device']} ({results['machine']}).",
+        f"**{results['train_seconds'] / 60:.1f} min** as a whole process on {done['device']} in {ft['dtype']} "
+        f"({results['machine']}).",
         "- Lines per source: " + ", ".join(f"{k} {v}" for k, v in results["training_lines"].items()) + ".",
         f"- The checkpoint, loaded again in this process through `wordalign.align_files(model=DIR)`, "
         f"reproduces the scores of `wordalign align --model DIR` above exactly: "

@@ -106,8 +106,8 @@ def finetune(
     summary = run_finetune(src, tgt, output, model=model, layer=layer, objectives=tuple(objective or ("so",)),
                            split=split, max_pairs=max_pairs, epochs=epochs, batch_size=batch_size,
                            learning_rate=learning_rate, warmup=warmup, max_tokens=max_tokens,
-                           guide=guide, guide_params=parse_params(guide_param, "--guide-param"), seed=seed, device=device,
-                           dtype=dtype, save_every=save_every, resume=resume, quiet=quiet)
+                           guide=guide, guide_params=parse_params(guide_param, "--guide-param"), seed=seed,
+                           device=device, dtype=dtype, save_every=save_every, resume=resume, quiet=quiet)
     logging.getLogger("wordalign").info("%s", summary)
 
 
