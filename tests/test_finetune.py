@@ -158,6 +158,19 @@ def test_same_seed_same_model_and_resume_equals_an_uninterrupted_run(trained, de
         finetune(*deen, str(interrupted), seed=3, **TINY)
 
 
+def test_targets_come_from_a_pass_without_dropout_and_the_trained_pass_keeps_it(deen, tmp_path, monkeypatch):
+    passes = []
+    original = _Trainer._word_vectors
+
+    def recording(self, pairs):
+        passes.append((self.model.training, torch.is_grad_enabled()))
+        return original(self, pairs)
+
+    monkeypatch.setattr(_Trainer, "_word_vectors", recording)
+    finetune(*deen, str(tmp_path / "m"), seed=3, **TINY)
+    assert passes == [(False, False), (True, True)] * 3  # per step: the guide's pass, then the trained one
+
+
 def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeypatch):
     import wordalign.finetuning as module
 

@@ -110,7 +110,7 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         (and counted).
     guide, guide_params
         Extractor (and its parameters, as for alignment) whose links on the model's own
-        similarity matrix become the self-training targets. ``softmax``, the default
+        similarity matrix (without dropout) become the self-training targets. ``softmax``, the default
         extractor, sharpens the links that alignment will output.
     seed : int
         Seeds data order, dropout and everything else random: equal settings, equal model.
@@ -222,13 +222,13 @@ class _Trainer:
         if not pairs:
             self.scheduler.step()
             return float("nan")
+        targets = self._targets(pairs) if "so" in self.settings.objectives else None
         src_words, tgt_words = self._word_vectors(pairs)
         loss = torch.zeros((), device=self.encoder.device)
-        if "so" in self.settings.objectives:
-            similarities = [centered_cosine(s, t) for s, t in zip(src_words, tgt_words)]
-            sums, links = zip(*(self_training_loss(similarity, self._targets(similarity),
+        if targets is not None:
+            sums, links = zip(*(self_training_loss(centered_cosine(s, t), target,
                                                    temperature=self.settings.temperature)
-                                for similarity in similarities))
+                                for s, t, target in zip(src_words, tgt_words, targets)))
             loss = loss + torch.stack(sums).sum() / max(1, sum(links))
         if "psi" in self.settings.objectives and len(pairs) > 1:
             loss = loss + parallel_identification_loss(
@@ -244,12 +244,24 @@ class _Trainer:
         self.average_loss = moving_average(self.average_loss, value)
         return value
 
-    def _targets(self, similarity):
-        """The guide extractor's links on the model's current similarity matrix."""
+    def _targets(self, pairs) -> list:
+        """The guide extractor's links for each pair, read off the current model without dropout.
+
+        A separate pass without gradient in eval mode, as awesome-align computes its guides;
+        the trained pass keeps dropout. Links read off the dropout pass itself are noisy
+        targets: in the benchmark they gained 2.0 AER points on average where these gain 3.0,
+        and training without any dropout gained 2.4 (README, "What fine-tuning buys").
+        """
         import torch
 
-        links = self.guide(similarity.detach().cpu().numpy().astype("float64"))
-        return torch.as_tensor(links, device=similarity.device)
+        self.model.eval()
+        try:
+            with torch.no_grad():
+                src_words, tgt_words = self._word_vectors(pairs)
+        finally:
+            self.model.train()
+        return [torch.as_tensor(self.guide(centered_cosine(s, t).cpu().numpy().astype("float64")), device=s.device)
+                for s, t in zip(src_words, tgt_words)]
 
     def _word_vectors(self, pairs):
         """Differentiable word vectors at the alignment layer for both sides of every pair."""
