@@ -110,8 +110,8 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         (and counted).
     guide, guide_params
         Extractor (and its parameters, as for alignment) whose links on the model's own
-        similarity matrix (without dropout) become the self-training targets. ``softmax``, the default
-        extractor, sharpens the links that alignment will output.
+        similarity matrix (without dropout) become the self-training targets. ``softmax``,
+        the default extractor, sharpens the links that alignment will output.
     seed : int
         Seeds data order, dropout and everything else random: equal settings, equal model.
     device, dtype

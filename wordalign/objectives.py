@@ -53,7 +53,8 @@ def self_training_loss(similarity, links, *, temperature: float):
 
     With ``P_fwd = softmax_j(S / T)`` and ``P_rev = softmax_i(S / T)``, the model's own links
     ``A`` (the caller's guide extractor reads them off the same pair's ``S`` in a pass without
-    dropout or gradient) become the targets. Each linked word must put its probability on its partners ``A(i)``::
+    dropout or gradient) become the targets. Each linked word must put its probability on its
+    partners ``A(i)``::
 
         L = -1 / (2 |A|) * (sum_i log sum_{j in A(i)} P_fwd[i, j]
                             + sum_j log sum_{i in A(j)} P_rev[i, j])
