@@ -34,6 +34,15 @@ def test_argmax_directions_nest(sim):
 
 @settings(max_examples=60, deadline=None)
 @given(similarity)
+def test_softmax_directions_nest(sim):
+    forward, reverse = bind("softmax", {"direction": "forward"})(sim), bind("softmax", {"direction": "reverse"})(sim)
+    inter, union = bind("softmax")(sim), bind("softmax", {"direction": "union"})(sim)
+    assert np.array_equal(inter, forward & reverse) and np.array_equal(union, forward | reverse)
+    assert (forward.sum(axis=1) <= 3).all() and (reverse.sum(axis=0) <= 3).all()  # at most 3 shares > 0.25
+
+
+@settings(max_examples=60, deadline=None)
+@given(similarity)
 def test_itermax_extends_the_argmax_intersection(sim):
     inter, iterated = bind("argmax")(sim), bind("itermax")(sim)
     assert not (inter & ~iterated).any()
@@ -83,6 +92,8 @@ def test_unknown_or_mistyped_parameters_are_config_errors():
         bind("softmax", {"threshold": "high"})
     with pytest.raises(ConfigError, match="direction must be one of"):
         bind("argmax", {"direction": "sideways"})(np.eye(2))
+    with pytest.raises(ConfigError, match="softmax direction must be one of"):
+        bind("softmax", {"direction": "both"})(np.eye(2))
 
 
 def test_string_parameters_are_converted_to_the_default_type():

@@ -116,6 +116,7 @@ def weights(directory: Path) -> dict:
 def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trained, deen):
     metadata = json.loads((trained / "wordalign.json").read_text())
     assert metadata["layer"] == 7 and metadata["finetuned"]["seed"] == 3
+    assert metadata["finetuned"]["guide_params"] == {"direction": "union"}  # finetuning.GUIDE_DEFAULTS
     assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
     assert not (trained / RESUME_FILE).exists()
     tuned = Aligner(trained, device="cpu", dtype="float32")
@@ -169,6 +170,12 @@ def test_targets_come_from_a_pass_without_dropout_and_the_trained_pass_keeps_it(
     monkeypatch.setattr(_Trainer, "_word_vectors", recording)
     finetune(*deen, str(tmp_path / "m"), seed=3, **TINY)
     assert passes == [(False, False), (True, True)] * 3  # per step: the guide's pass, then the trained one
+
+
+def test_guide_parameters_given_update_the_guide_defaults(deen, tmp_path):
+    finetune(*deen, str(tmp_path / "m"), guide_params={"threshold": "0.3"}, **TINY)
+    metadata = json.loads((tmp_path / "m" / "wordalign.json").read_text())
+    assert metadata["finetuned"]["guide_params"] == {"direction": "union", "threshold": "0.3"}
 
 
 def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeypatch):

@@ -28,6 +28,11 @@ OBJECTIVES = ("so", "psi")
 RESUME_FILE = "resume-state.pt"
 # PSI contrasts sentence vectors; the temperature of common in-batch contrastive setups.
 PSI_TEMPERATURE = 0.05
+# Guide parameters that differ from alignment's. Targets from the intersection of directions
+# hold a word with several partners (a compound and its English words) to the one partner
+# that passes both, and training then pushes the others' probability down; targets from
+# either direction keep them (measured: README, "What fine-tuning buys").
+GUIDE_DEFAULTS = {"softmax": {"direction": "union"}}
 
 
 @dataclass
@@ -74,7 +79,7 @@ class FinetuneSummary:
 def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, layer: int | None = None,
              objectives: tuple[str, ...] | list[str] = ("so",), split: str = "punct",
              max_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
-             learning_rate: float = 2e-5, warmup: float = 0.1, max_tokens: int = 128, seed: int = 0,
+             learning_rate: float = 5e-5, warmup: float = 0.1, max_tokens: int = 128, seed: int = 0,
              guide: str = "softmax", guide_params: dict | None = None, device: str = "auto", dtype: str = "auto",
              save_every: int = 200, resume: bool = False, quiet: bool = False) -> FinetuneSummary:
     """Fine-tune an encoder on unlabelled parallel sentences so that it aligns words better.
@@ -110,8 +115,9 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         (and counted).
     guide, guide_params
         Extractor (and its parameters, as for alignment) whose links on the model's own
-        similarity matrix (without dropout) become the self-training targets. ``softmax``,
-        the default extractor, sharpens the links that alignment will output.
+        similarity matrix (without dropout) become the self-training targets; ``guide_params``
+        update :data:`GUIDE_DEFAULTS`. ``softmax``, the default extractor, sharpens the links
+        that alignment will output.
     seed : int
         Seeds data order, dropout and everything else random: equal settings, equal model.
     device, dtype
@@ -136,6 +142,7 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
+    guide_params = {**GUIDE_DEFAULTS.get(guide, {}), **(guide_params or {})}
     target_links = bind(guide, guide_params)  # checked before anything loads
     out = Path(output_dir)
     _check_output_dir(out, resume)
@@ -152,7 +159,7 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         layer=encoder.layer, objectives=tuple(objectives), split=split, max_pairs=max_pairs,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, warmup=warmup,
         max_tokens=max_tokens, seed=seed, temperature=get_extractor("softmax").defaults["temperature"],
-        guide=guide, guide_params=dict(guide_params or {}),
+        guide=guide, guide_params=guide_params,
         device=encoder.device.split(":")[0], dtype=str(encoder.dtype).removeprefix("torch."))
     trainer = _Trainer(encoder, settings, corpus, target_links)
     start_step = trainer.load_state(out / RESUME_FILE) if resume else 0

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
+from .directions import combine_directions
 from .registry import register
-
-DIRECTIONS = ("intersection", "forward", "reverse", "union")
 
 
 def forward_argmax(similarity: np.ndarray) -> np.ndarray:
@@ -34,12 +32,4 @@ def argmax(similarity: np.ndarray, *, direction: str = "intersection") -> np.nda
     Jalili Sabet, Dufter, Yvon & Schütze (2020). SimAlign: High Quality Word Alignments
     without Parallel Training Data using Static and Contextualized Embeddings. Findings of EMNLP.
     """
-    if direction not in DIRECTIONS:
-        raise ConfigError(f"argmax direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
-    if direction == "forward":
-        return forward_argmax(similarity)
-    if direction == "reverse":
-        return reverse_argmax(similarity)
-    if direction == "union":
-        return forward_argmax(similarity) | reverse_argmax(similarity)
-    return forward_argmax(similarity) & reverse_argmax(similarity)
+    return combine_directions(forward_argmax(similarity), reverse_argmax(similarity), direction, "argmax")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .directions import combine_directions
 from .registry import register
 
 
@@ -15,17 +16,21 @@ def softmax(values: np.ndarray, axis: int) -> np.ndarray:
 
 @register("softmax")
 def softmax_threshold(similarity: np.ndarray, *, temperature: float = 0.07,
-                      threshold: float = 0.25) -> np.ndarray:
-    """Links whose probability exceeds a threshold in both directions.
+                      threshold: float = 0.25, direction: str = "intersection") -> np.ndarray:
+    """Links whose probability exceeds a threshold in both directions (or in one, or in either).
 
     ``P_fwd = softmax_j(S / T)``, ``P_rev = softmax_i(S / T)``;
-    ``A = {(i, j) : P_fwd[i, j] > c and P_rev[i, j] > c}``. awesome-align applies this to dot
-    products of raw hidden states with ``T = 1``, ``c = 0.001``; on centered cosine
-    similarities ``T = 0.07``, ``c = 0.25`` did best on tuning data (benchmarks/sweep.py).
+    ``A = {(i, j) : P_fwd[i, j] > c and P_rev[i, j] > c}`` for ``intersection``; ``forward``
+    keeps the first condition only, ``reverse`` the second, ``union`` either. awesome-align
+    applies the intersection to dot products of raw hidden states with ``T = 1``,
+    ``c = 0.001``; on centered cosine similarities ``T = 0.07``, ``c = 0.25`` did best on
+    tuning data (benchmarks/sweep.py). ``union`` makes the self-training targets of
+    ``wordalign finetune`` (see :data:`wordalign.finetuning.GUIDE_DEFAULTS`).
 
     References
     ----------
     Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
     scaled = similarity / temperature
-    return (softmax(scaled, axis=1) > threshold) & (softmax(scaled, axis=0) > threshold)
+    return combine_directions(softmax(scaled, axis=1) > threshold, softmax(scaled, axis=0) > threshold,
+                              direction, "softmax")
