@@ -17,7 +17,7 @@ def softmax(values: np.ndarray, axis: int) -> np.ndarray:
 @register("softmax")
 def softmax_threshold(similarity: np.ndarray, *, temperature: float = 0.07,
                       threshold: float = 0.25, direction: str = "intersection") -> np.ndarray:
-    """Links whose probability exceeds a threshold in both directions (or in one, or in either).
+    """Links whose probability exceeds a threshold: in both directions, in one, or in either.
 
     ``P_fwd = softmax_j(S / T)``, ``P_rev = softmax_i(S / T)``;
     ``A = {(i, j) : P_fwd[i, j] > c and P_rev[i, j] > c}`` for ``intersection``; ``forward``
