@@ -152,7 +152,8 @@ def render(results: dict) -> str:
         "",
         f"- Training: {results['pairs']} pairs, {ft['epochs']} epoch(s): {done['steps']} steps of "
         f"{ft['batch_size']} pairs ({done['pairs_seen']} pairs seen, {done['pairs_too_long']} over "
-        f"{ft['max_tokens']} tokens skipped); objectives {' + '.join(ft['objectives'])}, learning rate "
+        f"{ft['max_tokens']} tokens skipped); objectives {' + '.join(ft['objectives'])}, guide "
+        f"{' '.join([ft['guide'], *(f'{k}={v}' for k, v in ft['guide_params'].items())])}, learning rate "
         f"{ft['learning_rate']}, seed {ft['seed']}; "
         f"**{results['train_seconds'] / 60:.1f} min** as a whole process on {done['device']} in {ft['dtype']} "
         f"({results['machine']}).",
