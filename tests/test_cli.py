@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from wordalign.cli import run
-from wordalign.pipeline import align_manifest
+from wordalign.align.pipeline import align_manifest
 
 from conftest import GOLD
 
@@ -77,12 +77,12 @@ def test_output_file_is_written(sample, tmp_path, capsys):
 
 
 def test_bad_input_fails_before_the_model_loads_and_writes_nothing(tmp_path, capsys, monkeypatch):
-    import wordalign.pipeline
+    import wordalign.align.pipeline
 
     def no_model(*args, **kwargs):
         raise AssertionError("the model was loaded before the input was validated")
 
-    monkeypatch.setattr(wordalign.pipeline, "Aligner", no_model)
+    monkeypatch.setattr(wordalign.align.pipeline, "Aligner", no_model)
     src, tgt, out = tmp_path / "src.txt", tmp_path / "tgt.txt", tmp_path / "out.txt"
     src.write_text("a b\nc d\n")
     tgt.write_text("x y\n")
@@ -184,11 +184,11 @@ def test_a_killed_run_leaves_complete_lines_and_resumes_byte_identically(tmp_pat
 
 
 def test_manifest_aligns_every_corpus_with_one_model_load(sample, tmp_path, monkeypatch):
-    import wordalign.pipeline
+    import wordalign.align.pipeline
 
     loads = []
-    real_aligner = wordalign.pipeline.Aligner
-    monkeypatch.setattr(wordalign.pipeline, "Aligner", lambda *a, **k: loads.append(1) or real_aligner(*a, **k))
+    real_aligner = wordalign.align.pipeline.Aligner
+    monkeypatch.setattr(wordalign.align.pipeline, "Aligner", lambda *a, **k: loads.append(1) or real_aligner(*a, **k))
     manifest = tmp_path / "jobs.tsv"
     manifest.write_text(f"{sample / 'src.txt'}\t{sample / 'tgt.txt'}\ttwo_files.pharaoh\n"
                         f"{sample / 'joint.txt'}\tout/joint.pharaoh\n", encoding="utf-8")
@@ -214,9 +214,9 @@ def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sa
 
 
 def test_manifest_inputs_are_all_checked_before_the_model_loads(sample, tmp_path, capsys, monkeypatch):
-    import wordalign.pipeline
+    import wordalign.align.pipeline
 
-    monkeypatch.setattr(wordalign.pipeline, "Aligner", lambda *a, **k: pytest.fail("model loaded"))
+    monkeypatch.setattr(wordalign.align.pipeline, "Aligner", lambda *a, **k: pytest.fail("model loaded"))
     manifest = tmp_path / "jobs.tsv"
     manifest.write_text(f"{sample / 'joint.txt'}\tgood.pharaoh\n{sample / 'src.txt'}\t{tmp_path / 'short.txt'}\tbad.pharaoh\n")
     (tmp_path / "short.txt").write_text("one line\n")

@@ -87,7 +87,7 @@ def test_sentence_embeddings_match_c_engine(e5_reference, embedded_dir):
         assert cosine >= 0.9998, text
 
 
-CONVERT = "from wordalign.models.embedded import embedded_model_dir; print(embedded_model_dir())"
+CONVERT = "from wordalign.encoding.models.embedded import embedded_model_dir; print(embedded_model_dir())"
 
 
 @pytest.mark.slow

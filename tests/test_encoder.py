@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordalign.encoder import WordEncoder, cpu_has_native_bfloat16, plan_windows, resolve_device, resolve_dtype
+from wordalign.encoding.encoder import WordEncoder
+from wordalign.encoding.pooling import plan_windows
+from wordalign.encoding.runtime import cpu_has_native_bfloat16, resolve_device, resolve_dtype
 from wordalign.errors import ConfigError
 
 from conftest import GOLD

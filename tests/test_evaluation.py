@@ -72,7 +72,8 @@ def test_score_files_checks_lines_and_links(tmp_path):
     with pytest.raises(InputError, match=r"line counts differ.*2 lines.*1"):
         score_files(str(gold), str(hyp))
     hyp.write_text("0-0 1-1\n0-1\n")
-    corpus, sentences = score_files(str(gold), str(hyp), per_sentence=True)
+    report = score_files(str(gold), str(hyp), per_sentence=True)
+    corpus, sentences = report.corpus, report.sentences
     assert [s.aer for s in sentences] == [0.0, 1.0]
     assert corpus.hits_sure == 2 and corpus.hypothesis_links == 3
 

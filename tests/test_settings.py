@@ -6,7 +6,7 @@ import pytest
 
 from wordalign.errors import ConfigError
 from wordalign.extractors import get_extractor
-from wordalign.settings import DEFAULT_EXTRACTOR, SETTING_PARAMS, SETTINGS, resolve_extractor
+from wordalign.align.presets import DEFAULT_EXTRACTOR, SETTING_PARAMS, SETTINGS, resolve_extractor
 
 
 def test_every_setting_names_registered_extractors_and_parameters():

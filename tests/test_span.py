@@ -14,8 +14,8 @@ from safetensors.torch import load_file
 from wordalign import Aligner, align_files, score_files, train_span, tune_span
 from wordalign.cli import run
 from wordalign.errors import ConfigError, InputError
-from wordalign.models import load_encoder
-from wordalign.span_prediction import (
+from wordalign.encoding.models import load_encoder
+from wordalign.align.scorers.span import (
     DEFAULT_MARKER,
     SpanScorer,
     blend,
@@ -24,20 +24,20 @@ from wordalign.span_prediction import (
     similarity_prior,
     word_probabilities,
 )
-from wordalign.span_training import _answer, _examples
+from wordalign.train.span import answer_candidates, span_examples
 from wordalign.types import GoldAlignment
 
 from conftest import GOLD
 
-TINY = {"layers": 2, "epochs": 2, "batch_size": 8, "device": "cpu", "dtype": "float32", "quiet": True}
+TINY = {"blocks": 2, "epochs": 2, "batch_size": 8, "device": "cpu", "dtype": "float32", "quiet": True}
 
 
 def test_answers_are_the_runs_of_linked_words_or_no_answer():
     tokens = np.array([1, 2, 3, 4, 5, 6])
-    assert _answer([1, 2, 4], tokens) == ((2, 5), (3, 5))  # candidates count "no answer" as 0
-    assert _answer([0], tokens) == ((1,), (1,))
-    assert _answer([], tokens) == ((0,), (0,))
-    assert _answer([2], np.array([1, 2, -1])) == ((0,), (0,))  # a word without tokens cannot be an answer
+    assert answer_candidates([1, 2, 4], tokens) == ((2, 5), (3, 5))  # candidates count "no answer" as 0
+    assert answer_candidates([0], tokens) == ((1,), (1,))
+    assert answer_candidates([], tokens) == ((0,), (0,))
+    assert answer_candidates([2], np.array([1, 2, -1])) == ((0,), (0,))  # a word without tokens cannot be an answer
 
 
 logits = st.lists(st.floats(-20, 20), min_size=2, max_size=9)
@@ -134,18 +134,18 @@ def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_
     out, summary = tiny_model
     metadata = json.loads((out / "wordalign.json").read_text())
     assert metadata["scorer"] == "span" and metadata["threshold"] == summary.threshold
-    assert metadata["trained"]["layers"] == 2 and summary.dev_aer == metadata["tuned_on"]["aer"]
+    assert metadata["trained"]["blocks"] == 2 and summary.dev_aer == metadata["tuned_on"]["aer"]
     # The barely trained model leans on the prior: reloading must blend it back in the same way.
     assert metadata["prior"] == {"weight": summary.prior_weight, "layer": summary.prior_layer}
     assert summary.prior_weight > 0 and 1 <= summary.prior_layer <= 2
     assert summary.dev_aer <= min(epoch["aer"] for epoch in summary.dev_history)
     aligner = Aligner(str(out), device="cpu", dtype="float32")
-    assert aligner.scorer == "span" and aligner.extractor_params == {"threshold": summary.threshold}
+    assert aligner.scorer.name == "span" and aligner.extractor_params == {"threshold": summary.threshold}
     hyp = tmp_path / "dev.pharaoh"
     code = run(["align", str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt"), "--model", str(out),
                 "--dtype", "float32", "-o", str(hyp), "-q"])
     assert code == 0
-    assert score_files(str(tiny_files / "dev.gold"), str(hyp))[0].aer == summary.dev_aer
+    assert score_files(str(tiny_files / "dev.gold"), str(hyp)).corpus.aer == summary.dev_aer
 
 
 def test_tune_span_stores_the_choice_that_training_made_on_the_same_dev_split(tiny_model, tiny_files, tmp_path):
@@ -172,7 +172,7 @@ def test_training_windows_a_query_too_long_for_the_model_as_inference_does(tiny_
     scorer = SpanScorer(str(out), device="cpu", dtype="float32", max_length=40)
     query, context = [f"w{i}" for i in range(40)], ["x0", "x1", "x2"]
     gold = GoldAlignment(frozenset({(20, 1)}), frozenset({(20, 1)}))
-    examples, too_long = _examples(scorer, [(query, context)], [gold], sure_only=False)
+    examples, too_long = span_examples(scorer, [(query, context)], [gold], sure_only=False)
     assert len(examples) == 40 and all(e.query.windowed and len(e.query.ids) <= 40 for e in examples)
     assert examples[20].starts == examples[20].ends == (2,)  # context word 1, after "no answer"
     assert examples[0].starts == (0,)
@@ -212,10 +212,10 @@ def test_training_further_from_a_span_checkpoint_keeps_its_head_blocks_and_marke
     f = tiny_files
     further = tmp_path / "further"
     train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(further),
-               model=str(start), **{**TINY, "layers": None, "epochs": 1, "learning_rate": 1e-12})
+               model=str(start), **{**TINY, "blocks": None, "epochs": 1, "learning_rate": 1e-12})
     trained = json.loads((further / "wordalign.json").read_text())
     assert trained["marker"] == "§" and trained["trained"]["model"] == str(start)
-    assert trained["trained"]["layers"] == 2  # all its blocks, not 2/3 of them
+    assert trained["trained"]["blocks"] == 2  # all its blocks, not 2/3 of them
     before, after = load_file(out / "model.safetensors"), load_file(further / "model.safetensors")
     assert torch.allclose(before["qa_outputs.weight"], after["qa_outputs.weight"])  # its head, not a new one
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from wordalign.tokenization import SubwordMapper
+from wordalign.encoding.tokenization import SubwordMapper
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,15 @@
-"""Alignment error rate, precision, recall and F1 against sure/possible gold links."""
+"""Alignment error rate, precision, recall and F1 against sure/possible gold links, and the score report."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from .errors import InputError
-from .io import ParallelInput, read_alignments
+from .errors import ConfigError, InputError
+from .io.links import read_alignments, read_hypotheses
+from .io.text import ParallelInput
+from .options import build, option
 from .types import GoldAlignment, Link
 
 
@@ -36,7 +39,7 @@ def _ratio(numerator: int, denominator: int, empty: float) -> float:
     return numerator / denominator if denominator else empty
 
 
-class AlignmentScorer:
+class AlignmentMetric:
     """Accumulates link counts over sentences; :meth:`compute` turns them into scores.
 
     With hypothesis ``A``, sure gold ``S`` and possible gold ``P ⊇ S``, summed over the corpus
@@ -112,46 +115,103 @@ def score_alignments(gold: list[GoldAlignment], hypotheses: list[Iterable[Link]]
 
     ``lengths`` (words per side, per sentence) adds the null-alignment scores.
     """
-    scorer = AlignmentScorer()
+    metric = AlignmentMetric()
     for k, (hyp, ref) in enumerate(zip(hypotheses, gold, strict=True)):
-        scorer.update(hyp, ref, lengths[k] if lengths is not None else None)
-    return scorer.compute()
+        metric.update(hyp, ref, lengths[k] if lengths is not None else None)
+    return metric.compute()
 
 
-def score_files(gold_path: str, hyp_path: str, *, one_based: bool = False, per_sentence: bool = False,
-                src: str | None = None, tgt: str | None = None) -> tuple[AlignmentScore, list[AlignmentScore]]:
-    """Score a Pharaoh hypothesis file against a gold file.
+@dataclass(frozen=True)
+class ScoreOptions:
+    """How ``wordalign score`` reads its files; the options of the command and of :func:`score_files`."""
+
+    one_based: bool = option(False, "Indices in both files start at 1.", "--one-based")
+    per_sentence: bool = option(False, "Also score each sentence.", "--per-sentence")
+    src: str | None = option(None, "Source sentences (or a 'src ||| tgt' file): adds null-alignment scores.")
+    tgt: str | None = option(None, "Target sentences, with --src.")
+
+    def __post_init__(self):
+        if self.tgt is not None and self.src is None:
+            raise ConfigError("--tgt needs --src: give the source sentences too (or a 'src ||| tgt' file as --src)")
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What ``wordalign score`` prints: corpus scores, per-sentence scores, the hypothesis's signature.
+
+    Attributes
+    ----------
+    corpus : AlignmentScore
+    sentences : list[AlignmentScore]
+        Empty unless asked for.
+    signature : str, optional
+        How the hypothesis was made, when it says so (``wordalign align -f jsonl --signature``).
+    """
+
+    corpus: AlignmentScore
+    sentences: list[AlignmentScore] = field(default_factory=list)
+    signature: str | None = None
+
+    def as_dict(self) -> dict:
+        report = {"corpus": self.corpus.as_dict()}
+        if self.signature is not None:
+            report["signature"] = self.signature
+        if self.sentences:
+            report["sentences"] = [s.as_dict() for s in self.sentences]
+        return report
+
+    def text(self) -> str:
+        """Per-sentence lines (if any), the corpus line in percent, and the signature line (if any)."""
+        lines = [f"{number}\tAER {s.aer:.4f}\tP {s.precision:.4f}\tR {s.recall:.4f}\tF1 {s.f1:.4f}"
+                 for number, s in enumerate(self.sentences, 1)]
+        corpus = self.corpus
+        null = (f"  null P {100 * corpus.null_precision:.2f} R {100 * corpus.null_recall:.2f} "
+                f"F1 {100 * corpus.null_f1:.2f}") if corpus.null_f1 is not None else ""
+        lines.append(f"AER {100 * corpus.aer:.2f}  P {100 * corpus.precision:.2f}  "
+                     f"R {100 * corpus.recall:.2f}  F1 {100 * corpus.f1:.2f}{null}  "
+                     f"({corpus.sentences} sentences, {corpus.hypothesis_links} links, "
+                     f"{corpus.sure_links} sure, {corpus.possible_links} possible)")
+        if self.signature is not None:
+            lines.append(f"signature: {self.signature}")
+        return "\n".join(lines)
+
+    def json(self) -> str:
+        return json.dumps(self.as_dict(), indent=1)
+
+
+def score_files(gold_path: str, hyp_path: str, **options) -> ScoreReport:
+    """Score a hypothesis file against a gold file.
 
     Parameters
     ----------
-    gold_path, hyp_path : str
-        Pharaoh files, one sentence per line (``i-j`` sure, ``i?j``/``ipj`` possible).
-    one_based : bool
-        Both files count words from 1 instead of 0.
-    per_sentence : bool
-        Also return one score per sentence.
-    src, tgt : str, optional
-        The aligned sentences (two files, or one ``src ||| tgt`` file as ``src``): their word
-        counts add the null-alignment scores.
+    gold_path : str
+        Pharaoh gold links, one sentence per line (``i-j`` sure, ``i?j``/``ipj`` possible).
+    hyp_path : str
+        The hypothesis: Pharaoh links, or ``wordalign align --format jsonl`` output (whose
+        signature line, if any, the report repeats).
+    **options
+        The fields of :class:`ScoreOptions`: ``one_based`` (both files count words from 1),
+        ``per_sentence`` (also score each sentence), ``src`` and ``tgt`` (the aligned
+        sentences, two files or one ``src ||| tgt`` file as ``src``: their word counts add
+        the null-alignment scores).
 
     Returns
     -------
-    corpus : AlignmentScore
-    sentences : list[AlignmentScore]
-        Empty unless ``per_sentence``.
+    ScoreReport
     """
-    gold = read_alignments(gold_path, one_based)
-    hyp = read_alignments(hyp_path, one_based)
+    settings = build(ScoreOptions, options)
+    gold = read_alignments(gold_path, settings.one_based)
+    hyp, signature = read_hypotheses(hyp_path, settings.one_based)
     if len(gold) != len(hyp):
         raise InputError(f"line counts differ: {gold_path} has {len(gold)} lines, {hyp_path} has "
                          f"{len(hyp)}", hyp_path, min(len(gold), len(hyp)) + 1)
     lengths = None
-    if src is not None:
-        lengths = [(len(s), len(t)) for s, t in ParallelInput(src, tgt)]
+    if settings.src is not None:
+        lengths = [(len(s), len(t)) for s, t in ParallelInput(settings.src, settings.tgt)]
         if len(lengths) != len(gold):
-            raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", src)
+            raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", settings.src)
     # A hypothesis is scored on every link it claims; "possible" marks in it count as links.
     links = [h.possible for h in hyp]
     sentences = ([score_alignments([g], [h], lengths and [lengths[k]]) for k, (g, h) in enumerate(zip(gold, links))]
-                 if per_sentence else [])
-    return score_alignments(gold, links, lengths), sentences
+                 if settings.per_sentence else [])
+    return ScoreReport(score_alignments(gold, links, lengths), sentences, signature)

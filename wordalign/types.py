@@ -27,10 +27,10 @@ class AlignedPair:
     scores: list[float] = field(default_factory=list)
 
     def pharaoh(self, with_scores: bool = False) -> str:
-        """``"0-0 1-2"``; with scores ``"0-0:0.912 1-2:0.655"``."""
-        if with_scores:
-            return " ".join(f"{i}-{j}:{s:.4f}" for (i, j), s in zip(self.links, self.scores))
-        return " ".join(f"{i}-{j}" for i, j in self.links)
+        """``"0-0 1-2"``; with scores ``"0-0:0.9120 1-2:0.6550"`` (:func:`wordalign.io.links.format_links`)."""
+        from .io.links import format_links  # io imports these types
+
+        return format_links(self.links, self.scores if with_scores else None)
 
     @property
     def unaligned_src(self) -> list[int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from .directions import combine_directions
-from .registry import register
 
 
 def forward_argmax(similarity: np.ndarray) -> np.ndarray:
@@ -20,12 +19,18 @@ def reverse_argmax(similarity: np.ndarray) -> np.ndarray:
     return forward_argmax(similarity.T).T
 
 
-@register("argmax")
 def argmax(similarity: np.ndarray, *, direction: str = "intersection") -> np.ndarray:
     """Links where a word is the most similar to its partner: forward, reverse, or both.
 
     ``A = {(i, j) : j = argmax_j' S[i, j'] and i = argmax_i' S[i', j]}`` for ``intersection``;
     ``forward`` keeps the first condition only, ``reverse`` the second, ``union`` either.
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S``.
+    direction : {"intersection", "forward", "reverse", "union"}
+        Which argmax conditions a link must meet.
 
     References
     ----------

@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .argmax import argmax
-from .registry import register
 
 
-@register("itermax")
 def itermax(similarity: np.ndarray, *, iterations: int = 2, alpha: float = 0.8) -> np.ndarray:
     """Mutual argmax, repeated to give still-unaligned words a second chance.
 
@@ -17,6 +15,15 @@ def itermax(similarity: np.ndarray, *, iterations: int = 2, alpha: float = 0.8) 
     weighted by ``w_ij = min(1, alpha * (u_i + u_j))`` and the mutual argmax of the weighted
     matrix adds links between pairs with at least one unaligned word. Stops early when a
     round adds nothing, or when one side has no unaligned word left.
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S`` (cosines in ``[-1, 1]``).
+    iterations : int
+        Rounds, the first included.
+    alpha : float
+        Weight of a pair with one unaligned word in later rounds (two give ``min(1, 2 alpha)``).
 
     References
     ----------

@@ -14,10 +14,8 @@ import logging
 import warnings
 
 import numpy as np
-import ot
 
 from ..errors import ConfigError
-from .registry import register
 
 log = logging.getLogger(__name__)
 MARGINALS = ("uniform", "norm")
@@ -72,6 +70,14 @@ def links_from_plan(plan: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: f
     return share > threshold
 
 
+def _pot():
+    """The POT module, imported on first use: it imports torch, which listing extractors or
+    scoring files never needs."""
+    import ot
+
+    return ot
+
+
 def _solve_safely(solve, cost: np.ndarray, a: np.ndarray, b: np.ndarray, name: str) -> np.ndarray:
     """Run a solver; if it fails or returns a non-finite plan, warn and use exact balanced OT."""
     try:
@@ -84,13 +90,14 @@ def _solve_safely(solve, cost: np.ndarray, a: np.ndarray, b: np.ndarray, name: s
     if plan is None or plan.shape != cost.shape or not np.isfinite(plan).all():
         if plan is not None:
             log.warning("%s solver returned a non-finite plan; falling back to exact balanced OT", name)
-        plan = ot.emd(a, b, cost)
+        plan = _pot().emd(a, b, cost)
     return plan
 
 
 def balanced_plan(similarity: np.ndarray, *, reg: float, distortion: float = 0.0,
                   marginals: str = "uniform", word_weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Balanced plan and masses ``(P, a, b)``; see :func:`ot_balanced`."""
+    ot = _pot()
     cost = transport_cost(similarity, distortion)
     a, b = word_masses(similarity.shape, marginals, word_weights)
     if reg > 0:
@@ -108,6 +115,7 @@ def partial_plan(similarity: np.ndarray, *, mass: float, distortion: float = 0.0
     """Partial plan and masses ``(P, a, b)``; see :func:`ot_partial`."""
     if not 0 < mass <= 1:
         raise ConfigError(f"ot-partial mass must be in (0, 1], not {mass}")
+    ot = _pot()
     cost = transport_cost(similarity, distortion)
     a, b = word_masses(similarity.shape, marginals, word_weights)
     # POT needs m strictly below the smaller total; mass 1 is balanced OT in all but name.
@@ -118,13 +126,13 @@ def partial_plan(similarity: np.ndarray, *, mass: float, distortion: float = 0.0
 def unbalanced_plan(similarity: np.ndarray, *, reg: float, reg_m: float, distortion: float = 0.0,
                     marginals: str = "uniform", word_weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unbalanced plan and masses ``(P, a, b)``; see :func:`ot_unbalanced`."""
+    ot = _pot()
     cost = transport_cost(similarity, distortion)
     a, b = word_masses(similarity.shape, marginals, word_weights)
     solve = lambda: ot.unbalanced.sinkhorn_unbalanced(a, b, cost, reg, reg_m, method="sinkhorn_stabilized")  # noqa: E731
     return _solve_safely(solve, cost, a, b, "unbalanced sinkhorn"), a, b
 
 
-@register("ot-balanced")
 def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float = 0.4,
                 distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
                 word_weights=None) -> np.ndarray:
@@ -133,6 +141,23 @@ def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float =
     ``P = argmin_{P >= 0, P1 = a, P^T 1 = b} <P, C> - reg * H(P)``; ``reg = 0`` is the exact
     linear program (``ot.emd``), ``reg > 0`` entropic OT by Sinkhorn iterations
     (``ot.sinkhorn``), in the log domain for ``reg < 0.01`` where the kernel could underflow.
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S``.
+    reg : float
+        Entropic regularization; 0 for the exact plan.
+    threshold : float
+        Share of the smaller word's mass a link must carry.
+    distortion : float
+        Weight of the distance from the diagonal in the cost (:func:`transport_cost`).
+    marginals : {"uniform", "norm"}
+        Word masses: equal, or proportional to the word vectors' norms (:func:`word_masses`).
+    links : {"share", "mutual"}
+        How links are read off the plan (:func:`links_from_plan`).
+    word_weights : tuple of numpy.ndarray, optional
+        Source and target word-vector norms, filled in by the aligner.
 
     References
     ----------
@@ -144,7 +169,6 @@ def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float =
     return links_from_plan(plan, a, b, threshold, links)
 
 
-@register("ot-partial")
 def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.1, distortion: float = 0.1,
                marginals: str = "uniform", links: str = "mutual", word_weights=None) -> np.ndarray:
     """Partial optimal transport: only a fraction ``mass`` of the mass moves.
@@ -152,6 +176,23 @@ def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 
     ``P = argmin_{P >= 0, P1 <= a, P^T 1 <= b, 1^T P 1 = m} <P, C>`` with ``m = mass`` (both
     totals are 1), solved exactly (``ot.partial.partial_wasserstein``). The cheapest ``m`` of
     the mass is moved, so words without a good counterpart keep theirs and stay unaligned.
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S``.
+    mass : float
+        ``m`` in ``(0, 1]``, the share of the mass that moves.
+    threshold : float
+        Share of the smaller word's mass a link must carry.
+    distortion : float
+        Weight of the distance from the diagonal in the cost (:func:`transport_cost`).
+    marginals : {"uniform", "norm"}
+        Word masses: equal, or proportional to the word vectors' norms (:func:`word_masses`).
+    links : {"share", "mutual"}
+        How links are read off the plan (:func:`links_from_plan`).
+    word_weights : tuple of numpy.ndarray, optional
+        Source and target word-vector norms, filled in by the aligner.
 
     References
     ----------
@@ -163,7 +204,6 @@ def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 
     return links_from_plan(plan, a, b, threshold, links)
 
 
-@register("ot-unbalanced")
 def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.3, threshold: float = 0.2,
                   distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
                   word_weights=None) -> np.ndarray:
@@ -172,6 +212,25 @@ def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0
     ``P = argmin_{P >= 0} <P, C> - reg * H(P) + reg_m * (KL(P1 || a) + KL(P^T 1 || b))``, solved
     by stabilized Sinkhorn iterations (``ot.unbalanced.sinkhorn_unbalanced``). Small ``reg_m``
     lets words shed mass cheaply (more null alignments); large ``reg_m`` approaches balanced OT.
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S``.
+    reg : float
+        Entropic regularization.
+    reg_m : float
+        Weight of the KL penalty on the marginals.
+    threshold : float
+        Share of the smaller word's mass a link must carry.
+    distortion : float
+        Weight of the distance from the diagonal in the cost (:func:`transport_cost`).
+    marginals : {"uniform", "norm"}
+        Word masses: equal, or proportional to the word vectors' norms (:func:`word_masses`).
+    links : {"share", "mutual"}
+        How links are read off the plan (:func:`links_from_plan`).
+    word_weights : tuple of numpy.ndarray, optional
+        Source and target word-vector norms, filled in by the aligner.
 
     References
     ----------

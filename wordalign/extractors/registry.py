@@ -63,15 +63,21 @@ def get_extractor(name: str) -> ExtractorInfo:
         raise ConfigError(f"Unknown extractor {name!r}. Available: {', '.join(available())}") from None
 
 
-def bind(name: str, params: dict | None = None) -> Callable[..., np.ndarray]:
-    """Return ``(similarity, word_weights=None) -> links`` for extractor ``name``, ``params`` checked."""
+def resolve_params(name: str, params: dict | None = None) -> dict:
+    """Every parameter of extractor ``name``: its defaults, updated with ``params`` checked and converted."""
     info = get_extractor(name)
     params = dict(params or {})
     unknown = set(params) - set(info.defaults)
     if unknown:
         known = ", ".join(info.defaults) or "none"
         raise ConfigError(f"extractor {name!r} has no parameter {', '.join(sorted(unknown))} (it takes: {known})")
-    converted = {key: _convert(name, key, value, info.defaults[key]) for key, value in params.items()}
+    return {**info.defaults, **{key: _convert(name, key, value, info.defaults[key]) for key, value in params.items()}}
+
+
+def bind(name: str, params: dict | None = None) -> Callable[..., np.ndarray]:
+    """Return ``(similarity, word_weights=None) -> links`` for extractor ``name``, ``params`` checked."""
+    info = get_extractor(name)
+    converted = resolve_params(name, params)
 
     def run(similarity: np.ndarray, word_weights=None) -> np.ndarray:
         if similarity.size == 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from .directions import combine_directions
-from .registry import register
 
 
 def softmax(values: np.ndarray, axis: int) -> np.ndarray:
@@ -14,7 +13,6 @@ def softmax(values: np.ndarray, axis: int) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-@register("softmax")
 def softmax_threshold(similarity: np.ndarray, *, temperature: float = 0.07,
                       threshold: float = 0.25, direction: str = "intersection") -> np.ndarray:
     """Links whose probability exceeds a threshold: in both directions, in one, or in either.
@@ -25,7 +23,18 @@ def softmax_threshold(similarity: np.ndarray, *, temperature: float = 0.07,
     applies the intersection to dot products of raw hidden states with ``T = 1``,
     ``c = 0.001``; on centered cosine similarities ``T = 0.07``, ``c = 0.25`` did best on
     tuning data (benchmarks/sweep.py). ``union`` makes the self-training targets of
-    ``wordalign finetune`` (see :data:`wordalign.finetuning.GUIDE_DEFAULTS`).
+    ``wordalign finetune`` (see :data:`wordalign.train.finetune.GUIDE_DEFAULTS`).
+
+    Parameters
+    ----------
+    similarity : numpy.ndarray
+        ``(n, m)`` word similarities ``S``.
+    temperature : float
+        ``T``; lower is sharper. Must be positive.
+    threshold : float
+        ``c``, the probability a link must exceed.
+    direction : {"intersection", "forward", "reverse", "union"}
+        Which directional conditions a link must meet.
 
     References
     ----------

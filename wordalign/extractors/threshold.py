@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import register
 
-
-@register("threshold")
 def threshold_links(scores: np.ndarray, *, threshold: float = 0.4) -> np.ndarray:
     """Links whose score is at least a threshold (span-prediction probabilities).
 
     ``A = {(i, j) : M[i, j] >= c}``. On the averaged probabilities of both span directions,
     Nagata et al. (2020) take ``c = 0.4``; ``wordalign train-span`` tunes ``c`` on dev data and
     stores it in the checkpoint, which then overrides this default.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        ``(n, m)`` link probabilities ``M``.
+    threshold : float
+        ``c``.
 
     References
     ----------

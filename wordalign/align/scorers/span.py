@@ -16,14 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .encoder import WordEncoder, autocast, resolve_device, resolve_dtype
-from .errors import ConfigError, InputError
-from .extractors import get_extractor
-from .extractors.softmax import softmax
-from .models import LoadedEncoder, load_encoder
+from ...encoding.encoder import WordEncoder
+from ...encoding.models import LoadedEncoder, load_encoder
+from ...encoding.pooling import pad_sequences
+from ...encoding.runtime import Runtime, sequence_limit
+from ...errors import ConfigError, InputError
+from ...extractors import get_extractor
+from ...extractors.softmax import softmax
+from .base import PairScores
 from .similarity import cosine_similarity
 
-SCORER = "span"
 # Marks the query word on both sides; a single piece in the XLM-R/e5 and mBERT vocabularies.
 DEFAULT_MARKER = "•"
 NULL_POSITION = 0  # the [CLS] token: the answer of a word with no translation
@@ -165,18 +167,12 @@ def collate(queries: Sequence[SpanQuery], pad_id: int):
     """Pad queries into tensors: ids, type ids (or None), mask, candidate positions, validity."""
     import torch
 
-    longest = max(len(q.ids) for q in queries)
+    ids, mask = pad_sequences([q.ids for q in queries], pad_id)
+    type_ids = pad_sequences([q.type_ids for q in queries], 0)[0] if queries[0].type_ids is not None else None
     words = max(len(q.first_token) for q in queries)
-    ids = torch.full((len(queries), longest), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(queries), longest), dtype=torch.long)
-    type_ids = torch.zeros((len(queries), longest), dtype=torch.long) if queries[0].type_ids is not None else None
     first = torch.full((len(queries), 1 + words), NULL_POSITION, dtype=torch.long)
     last = first.clone()
     for row, query in enumerate(queries):
-        ids[row, : len(query.ids)] = torch.as_tensor(query.ids)
-        mask[row, : len(query.ids)] = 1
-        if type_ids is not None:
-            type_ids[row, : len(query.ids)] = torch.as_tensor(query.type_ids)
         first[row, 1 : 1 + len(query.first_token)] = torch.as_tensor(query.first_token)
         last[row, 1 : 1 + len(query.last_token)] = torch.as_tensor(query.last_token)
     valid = first >= 0
@@ -189,7 +185,7 @@ def similarity_prior(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
 
     ``P[i, j] = sqrt(softmax_j(S / T)[i, j] · softmax_i(S / T)[i, j])``: the geometric mean
     of both directions of the ``softmax`` extractor (Dou & Neubig 2021), on the pair-centered
-    cosines ``S`` of :func:`~wordalign.similarity.cosine_similarity`, with that extractor's
+    cosines ``S`` of :func:`~wordalign.align.scorers.similarity.cosine_similarity`, with that extractor's
     temperature ``T``.
 
     Parameters
@@ -235,7 +231,7 @@ class SpanScorer:
     Parameters
     ----------
     model : str or path, or a loaded encoder
-        A checkpoint directory; training passes the :class:`~wordalign.models.LoadedEncoder`
+        A checkpoint directory; training passes the :class:`~wordalign.encoding.models.LoadedEncoder`
         it is training, so that its dev scores come from this very code.
     marker : str, optional
         The query-word marker (default: the checkpoint's).
@@ -244,17 +240,16 @@ class SpanScorer:
         model's encoder whose word vectors give it (:func:`similarity_prior`). Default: the
         checkpoint's, which training tunes on its dev split; ``w = 0`` without one.
     device, dtype, batch_size, max_length
-        As for :class:`~wordalign.encoder.WordEncoder`; ``batch_size`` counts queries (one per
+        As for :class:`~wordalign.encoding.encoder.WordEncoder`; ``batch_size`` counts queries (one per
         word and direction), ``max_length`` caps a query's tokens (default: the model's limit).
     """
+
+    name = "span"
 
     def __init__(self, model, *, marker: str | None = None, prior_weight: float | None = None,
                  prior_layer: int | None = None, device: str = "auto", dtype: str = "auto",
                  batch_size: int = 32, max_length: int | None = None):
-        import torch
-
-        if batch_size < 1:
-            raise ConfigError("batch_size must be at least 1")
+        self.runtime = Runtime.resolve(device, dtype, batch_size)
         loaded = model if isinstance(model, LoadedEncoder) else load_encoder(model, span_head=True)
         self.model, self.tokenizer = loaded.model, loaded.tokenizer
         self.marker = marker or loaded.metadata.get("marker", DEFAULT_MARKER)
@@ -265,13 +260,8 @@ class SpanScorer:
             raise ConfigError(f"prior_weight must be between 0 and 1, not {self.prior_weight}")
         if self.prior_weight and self.prior_layer is None:
             raise ConfigError("a similarity prior needs the layer of its word vectors (prior_layer)")
-        self.device = resolve_device(device)
-        self.dtype = resolve_dtype(dtype, self.device)
         self.model.to(self.device)
-        limit = min(getattr(self.tokenizer, "model_max_length", 512) or 512,
-                    getattr(self.model.config, "max_position_embeddings", 512) or 512)
-        self.max_length = min(max_length or limit, limit)
-        self.batch_size = batch_size
+        self.max_length = sequence_limit(self.tokenizer, self.model.config, max_length)
         self.pad_id = self.tokenizer.pad_token_id or 0
         self.windowed_sentences = 0  # query sentences cut to fit, counted once per sentence and direction
         # The prior's word vectors come from this very model (its encoder without the span
@@ -280,7 +270,19 @@ class SpanScorer:
             LoadedEncoder(self.model.base_model, self.tokenizer, loaded.source, loaded.is_embedded, {}),
             layer=self.model.config.num_hidden_layers, device=device, dtype=dtype, batch_size=batch_size,
             max_length=max_length)
-        self._torch = torch
+
+    @property
+    def device(self) -> str:
+        return self.runtime.device
+
+    @property
+    def dtype(self):
+        return self.runtime.dtype
+
+    @property
+    def signature(self) -> str:
+        prior = f"{self.prior_weight}@layer{self.prior_layer}" if self.prior_weight else "none"
+        return f"scorer:{self.name}|prior:{prior}"
 
     def queries(self, src: Sequence[str], tgt: Sequence[str]) -> list[SpanQuery]:
         """Every query of a pair: each source word asking into the target, then the reverse."""
@@ -289,7 +291,11 @@ class SpanScorer:
         self.windowed_sentences += any(q.windowed for q in forward) + any(q.windowed for q in reverse)
         return forward + reverse
 
-    def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
+    def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[PairScores]:
+        """The :meth:`link_probabilities` of each pair (the scorer protocol)."""
+        return [PairScores(matrix) for matrix in self.link_probabilities(pairs)]
+
+    def link_probabilities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
         """The ``(len(src), len(tgt))`` matrix of link probabilities of each pair.
 
         :meth:`span_probabilities`, blended with the :meth:`priors` of ``prior_layer`` when
@@ -315,7 +321,8 @@ class SpanScorer:
         ``M[i, j] = (P(j ∈ span(i)) + P(i ∈ span(j))) / 2``, the forward and reverse span
         probabilities of :func:`word_probabilities`.
         """
-        torch = self._torch
+        import torch
+
         queries, owners = [], []
         for k, (src, tgt) in enumerate(pairs):
             queries += self.queries(src, tgt)
@@ -324,9 +331,10 @@ class SpanScorer:
         reverse = [np.zeros((len(t), len(s)), dtype=np.float32) for s, t in pairs]
         order = sorted(range(len(queries)), key=lambda q: len(queries[q].ids))
         self.model.eval()
-        with torch.inference_mode(), autocast(self.device, self.dtype):
-            for begin in range(0, len(order), self.batch_size):
-                batch = order[begin : begin + self.batch_size]
+        size = self.runtime.batch_size
+        with self.runtime.inference():
+            for begin in range(0, len(order), size):
+                batch = order[begin : begin + size]
                 ids, type_ids, mask, first, last, valid = collate([queries[q] for q in batch], self.pad_id)
                 start_logits, end_logits = span_logits(self.model, ids, type_ids, mask, self.device)
                 device = start_logits.device

@@ -1,4 +1,4 @@
-"""Pieces that both trainers (``finetune`` and ``train-span``) share."""
+"""The training loop's shared pieces: optimizer and schedule, one step, length-bucketed batches."""
 
 from __future__ import annotations
 
@@ -40,6 +40,23 @@ def optimizer_and_schedule(model, learning_rate: float, total_steps: int, warmup
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
 
     return trainable, optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+
+def optimizer_step(loss, trainable, optimizer, scheduler) -> float:
+    """Backpropagate ``loss``, clip the gradient norm to 1, step the optimizer and the schedule.
+
+    A loss without a gradient (no target in the batch) only advances the schedule, so the
+    learning rate follows the step count either way. Returns the loss as a float.
+    """
+    import torch
+
+    optimizer.zero_grad(set_to_none=True)
+    if loss.requires_grad:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+    scheduler.step()
+    return float(loss.detach())
 
 
 def length_bucketed(items: Sequence[Item], size: int, length: Callable[[Item], int],

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .models import LoadedEncoder, load_encoder
-from .objectives import pool_words
+from .pooling import pad_sequences, plan_windows, pool_words
+from .runtime import Runtime, sequence_limit
 from .tokenization import SubwordMapper, TokenizedSentence
 
 log = logging.getLogger(__name__)
@@ -19,84 +19,11 @@ log = logging.getLogger(__name__)
 # dev splits (benchmarks/sweep.py); for other encoders two thirds of the depth, which is
 # where multilingual encoders align best (layer 8 of 12 for mBERT, Jalili Sabet et al. 2020).
 EMBEDDED_DEFAULT_LAYER = 7
-DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 
 def default_layer(n_layers: int, is_embedded: bool) -> int:
     """Layer used when the caller does not choose one (see :data:`EMBEDDED_DEFAULT_LAYER`)."""
     return EMBEDDED_DEFAULT_LAYER if is_embedded else round(n_layers * 2 / 3)
-
-
-def resolve_device(device: str) -> str:
-    """``auto`` → ``cuda`` when a GPU is visible, else ``cpu``; anything else is checked."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"--device {device}: no CUDA GPU is visible to torch")
-    if device != "cpu" and not device.startswith("cuda"):
-        raise ConfigError(f"--device must be auto, cpu or cuda[:N], not {device!r}")
-    return device
-
-
-def cpu_has_native_bfloat16() -> bool:
-    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX)."""
-    import torch
-
-    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(getattr(torch.cpu, probe, lambda: False)() for probe in probes)
-
-
-def resolve_dtype(dtype: str, device: str):
-    """Map a ``--dtype`` name to the torch dtype the forward pass runs in.
-
-    ``auto`` is bfloat16 autocast on a CPU with native bfloat16, where benchmarks/dtype.py
-    measured it 1.7-1.9x faster than float32 with AER within 0.06 points on all five standard
-    sets; float32 elsewhere (on GPUs it has not been measured yet).
-    """
-    import torch
-
-    if dtype not in DTYPES:
-        raise ConfigError(f"--dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
-    if dtype == "float16" and device == "cpu":
-        raise ConfigError("--dtype float16 needs a GPU; use bfloat16 on CPU")
-    if dtype == "auto":
-        return torch.bfloat16 if device == "cpu" and cpu_has_native_bfloat16() else torch.float32
-    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
-
-
-def autocast(device: str, dtype):
-    """Autocast to ``dtype`` on ``device`` (``cpu``, ``cuda:N``); a no-op context for float32."""
-    import torch
-
-    if dtype == torch.float32:
-        return nullcontext()
-    return torch.autocast(device_type=device.split(":")[0], dtype=dtype)
-
-
-def plan_windows(n_tokens: int, width: int) -> tuple[list[int], np.ndarray]:
-    """Cover ``n_tokens`` content tokens with overlapping windows of ``width`` tokens.
-
-    Windows start every ``width // 2`` tokens, the last one flush with the end. Each token
-    takes its vector from the window in which it is farthest from an edge, so every token
-    sees at least a quarter window of context on each side where the sentence allows.
-
-    Returns
-    -------
-    starts : list[int]
-        First token of each window.
-    window_of_token : numpy.ndarray
-        ``(n_tokens,)`` index into ``starts``.
-    """
-    if n_tokens <= width:
-        return [0], np.zeros(n_tokens, dtype=np.int64)
-    stride = max(1, width // 2)
-    starts = list(range(0, n_tokens - width, stride)) + [n_tokens - width]
-    positions = np.arange(n_tokens)[:, None]
-    begin = np.asarray(starts)[None, :]
-    margin = np.minimum(positions - begin, begin + width - 1 - positions)
-    return starts, margin.argmax(axis=1)
 
 
 class WordEncoder:
@@ -105,8 +32,8 @@ class WordEncoder:
     Parameters
     ----------
     model : str or path, or a loaded encoder, optional
-        See :func:`wordalign.models.load_encoder`; ``None`` is the embedded encoder. A
-        :class:`~wordalign.models.LoadedEncoder` is used as it is, with all its blocks.
+        See :func:`wordalign.encoding.models.load_encoder`; ``None`` is the embedded encoder.
+        A :class:`~wordalign.encoding.models.LoadedEncoder` is used as it is, with all its blocks.
     layer : int, optional
         Hidden-state index (0 = embeddings, ``n`` = output of the n-th block). Default: the
         layer a fine-tuned checkpoint was trained for, else :func:`default_layer`.
@@ -122,16 +49,13 @@ class WordEncoder:
 
     Notes
     -----
-    A word's vector is the mean of its subword vectors (Jalili Sabet et al. 2020,
-    SimAlign). Blocks above ``layer`` are removed from a model it loads, since they are never used.
+    A word's vector is the mean of its subword vectors (:func:`~wordalign.encoding.pooling.pool_words`).
+    Blocks above ``layer`` are removed from a model it loads, since they are never used.
     """
 
     def __init__(self, model=None, *, layer: int | None = None, device: str = "auto",
                  dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
-        import torch
-
-        if batch_size < 1:
-            raise ConfigError("batch_size must be at least 1")
+        self.runtime = Runtime.resolve(device, dtype, batch_size)
         # A loaded encoder is shared with its owner (the span scorer's prior): its blocks stay.
         shared = isinstance(model, LoadedEncoder)
         loaded = model if shared else load_encoder(model)
@@ -143,18 +67,20 @@ class WordEncoder:
         self.layer = layer
         if not 0 <= self.layer <= n_layers:
             raise ConfigError(f"layer must be between 0 and {n_layers} for this model, not {self.layer}")
-        self.device = resolve_device(device)
-        self.dtype = resolve_dtype(dtype, self.device)
         self.model = (loaded.model if shared else drop_layers_above(loaded.model, self.layer)).to(self.device)
         self.mapper = SubwordMapper(loaded.tokenizer)
         self.pad_id = loaded.tokenizer.pad_token_id or 0
-        limit = min(getattr(loaded.tokenizer, "model_max_length", 512) or 512,
-                    getattr(config, "max_position_embeddings", 512) or 512)
-        self.max_length = min(max_length or limit, limit)
-        self.batch_size = batch_size
+        self.max_length = sequence_limit(loaded.tokenizer, config, max_length)
         self.hidden_size = config.hidden_size
         self.windowed_sentences = 0
-        self._torch = torch
+
+    @property
+    def device(self) -> str:
+        return self.runtime.device
+
+    @property
+    def dtype(self):
+        return self.runtime.dtype
 
     def embed(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Return one ``(n_words, hidden)`` float32 array of word vectors per sentence.
@@ -188,7 +114,7 @@ class WordEncoder:
         tokenized : list[TokenizedSentence]
         segments : list[list[int]]
             Token ids of every encoder input, special tokens included; a sentence longer than
-            the window gives several (see :func:`plan_windows`).
+            the window gives several (see :func:`~wordalign.encoding.pooling.plan_windows`).
         placements : list[tuple]
             Per sentence: index of its first segment, window starts, window of each token.
         """
@@ -219,32 +145,16 @@ class WordEncoder:
         ------
         tuple
             ``(segment indices, input_ids, attention_mask)``, the tensors ``(batch, longest)``
-            on the CPU.
+            on the CPU (:func:`~wordalign.encoding.pooling.pad_sequences`).
         """
-        torch = self._torch
         order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
-        for begin in range(0, len(order), self.batch_size):
-            batch = order[begin : begin + self.batch_size]
-            longest = len(segments[batch[-1]])
-            ids = torch.full((len(batch), longest), self.pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), longest), dtype=torch.long)
-            for row, k in enumerate(batch):
-                ids[row, : len(segments[k])] = torch.as_tensor(segments[k])
-                mask[row, : len(segments[k])] = 1
-            yield batch, ids, mask
-
-    @contextmanager
-    def inference(self):
-        """Context for forward passes: no autograd, autocast to ``self.dtype`` when not float32."""
-        with self._torch.inference_mode(), self.autocast():
-            yield
-
-    def autocast(self):
-        """Autocast to ``self.dtype`` (training uses it too); a no-op context for float32."""
-        return autocast(self.device, self.dtype)
+        size = self.runtime.batch_size
+        for begin in range(0, len(order), size):
+            batch = order[begin : begin + size]
+            yield (batch, *pad_sequences([segments[k] for k in batch], self.pad_id))
 
     def hidden_states(self, ids, mask) -> tuple:
-        """The encoder's forward pass on one padded batch (run it inside :meth:`inference`).
+        """The encoder's forward pass on one padded batch.
 
         Parameters
         ----------
@@ -261,8 +171,29 @@ class WordEncoder:
                             output_hidden_states=True)
         return result.hidden_states
 
+    def word_states(self, sentences: Sequence[TokenizedSentence]) -> list:
+        """Differentiable word vectors at ``self.layer``, one ``(n_words, hidden)`` tensor each.
+
+        For training: the sentences must fit ``max_length`` whole (no windows), and the caller
+        chooses the autograd mode and whether the model is in train or eval mode.
+        """
+        import torch
+
+        words = [None] * len(sentences)
+        for order, ids, mask in self.padded_batches([s.prefix + s.content + s.suffix for s in sentences]):
+            with self.runtime.autocast():
+                states = self.hidden_states(ids, mask)[self.layer].float()
+            for row, k in enumerate(order):
+                sentence = sentences[k]
+                offset = len(sentence.prefix)
+                tokens = states[row, offset : offset + len(sentence.content)]
+                owners = torch.as_tensor(sentence.word_of_token, device=tokens.device)
+                words[k] = pool_words(tokens, owners, sentence.n_words)
+        return words
+
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:
-        torch = self._torch
+        import torch
+
         offset = len(sentence.prefix)
         n_content = len(sentence.content)
         if n_content == 0:
@@ -276,7 +207,7 @@ class WordEncoder:
     def _forward(self, segments: list[list[int]], layers: Sequence[int]) -> dict[int, list]:
         """Run the encoder over id sequences; return their hidden states per layer, on the CPU."""
         out = {layer: [None] * len(segments) for layer in layers}
-        with self.inference():
+        with self.runtime.inference():
             for batch, ids, mask in self.padded_batches(segments):
                 states = self.hidden_states(ids, mask)
                 for layer in layers:

@@ -5,39 +5,10 @@ from __future__ import annotations
 import math
 
 
-def pool_words(token_states, word_of_token, n_words: int):
-    """Mean of each word's subword vectors (Jalili Sabet et al. 2020), differentiable.
-
-    ``v_w = (1 / |T_w|) * sum_{t in T_w} h_t`` over the tokens ``T_w`` of word ``w``; used both
-    for alignment (:class:`~wordalign.encoder.WordEncoder`) and for fine-tuning.
-
-    Parameters
-    ----------
-    token_states : torch.Tensor
-        ``(n_tokens, hidden)`` content-token states of one sentence.
-    word_of_token : torch.Tensor
-        ``(n_tokens,)`` word index per token, ``-1`` for a token not pooled.
-    n_words : int
-
-    Returns
-    -------
-    torch.Tensor
-        ``(n_words, hidden)``; a word without subwords is a zero vector.
-    """
-    import torch
-
-    keep = word_of_token >= 0
-    owners = word_of_token[keep]
-    sums = torch.zeros(n_words, token_states.shape[1], dtype=token_states.dtype, device=token_states.device)
-    sums = sums.index_add(0, owners, token_states[keep])
-    counts = torch.bincount(owners, minlength=n_words).clamp(min=1).to(token_states.dtype)
-    return sums / counts[:, None]
-
-
 def centered_cosine(src, tgt):
     """``S[i, j] = cos(x_i - m, y_j - m)`` with ``m`` the mean over both sentences' words.
 
-    The torch twin of :func:`wordalign.similarity.cosine_similarity` with ``centering="pair"``,
+    The torch twin of :func:`wordalign.align.scorers.similarity.cosine_similarity` with ``centering="pair"``,
     so that training sharpens exactly the matrix that alignment reads.
     """
     import torch
@@ -124,3 +95,34 @@ def parallel_identification_loss(src_sentences, tgt_sentences, *, temperature: f
     labels = torch.arange(len(logits), device=logits.device)
     return 0.5 * (torch.nn.functional.cross_entropy(logits, labels)
                   + torch.nn.functional.cross_entropy(logits.T, labels))
+
+
+def span_loss(start_log_probs, end_log_probs, is_start, is_end):
+    """Span-prediction loss, marginalised over the runs of a non-contiguous answer.
+
+    ``L = -½ (log Σ_r p_s(start_r) + log Σ_r p_e(end_r))``, averaged over the batch, with
+    ``p_s``, ``p_e`` the softmaxes over "no answer" and the context words
+    (:func:`~wordalign.align.scorers.span.candidate_log_probs`) and ``r`` the answer's runs.
+
+    Parameters
+    ----------
+    start_log_probs, end_log_probs : torch.Tensor
+        ``(batch, 1 + words)`` log-probabilities of each candidate start and end.
+    is_start, is_end : torch.Tensor
+        ``(batch, 1 + words)`` bool: the answer's starts and ends (column 0 for no answer).
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar mean loss.
+
+    References
+    ----------
+    Nagata, Chousa & Nishino (2020). A Supervised Word Alignment Method based on
+    Cross-Language Span Prediction using Multilingual BERT. EMNLP.
+    """
+    import torch
+
+    start_ll = torch.logsumexp(start_log_probs.masked_fill(~is_start, float("-inf")), dim=1)
+    end_ll = torch.logsumexp(end_log_probs.masked_fill(~is_end, float("-inf")), dim=1)
+    return -(start_ll + end_ll).mean() / 2

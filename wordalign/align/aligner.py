@@ -1,0 +1,134 @@
+"""Scorer + extractor → word alignments of sentence pairs."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from ..encoding.models import checkpoint_metadata, names_embedded
+from ..errors import ConfigError
+from ..extractors import bind, get_extractor
+from ..extractors.registry import resolve_params
+from ..io.words import split_words
+from ..options import build
+from ..types import AlignedPair
+from .config import AlignConfig, signature
+from .presets import SPAN_EXTRACTOR, resolve_extractor
+from .scorers import SCORERS, SimilarityScorer, SpanScorer
+
+# Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
+DEFAULT_CENTERING = "pair"
+CHUNK_PAIRS = 256
+EMBEDDED_NAME = "embedded-e5-small-q4"
+
+
+class Aligner:
+    """Aligns pre-tokenized sentence pairs with a scorer and an extractor.
+
+    Parameters
+    ----------
+    model : str or path, optional
+        ``None`` for the embedded encoder, or a local Hugging Face model directory.
+    config : AlignConfig, optional
+        A whole configuration; ``model`` and keyword options given too override its fields.
+    **options
+        The fields of :class:`~wordalign.align.config.AlignConfig`: ``scorer`` (``similarity``,
+        or ``span`` for a ``wordalign train-span`` checkpoint; default: the model's), ``layer``,
+        ``extractor`` and ``extractor_params`` (over the setting's defaults, see
+        :mod:`wordalign.align.presets`; strings are converted to the parameter's type),
+        ``setting``, ``centering`` (similarity scorer only; default :data:`DEFAULT_CENTERING`),
+        ``device``, ``dtype``, ``batch_size``, ``max_length``.
+
+    Attributes
+    ----------
+    scorer : Scorer
+        What fills each pair's matrix (:mod:`wordalign.align.scorers`).
+    signature : str
+        How this aligner aligns, in one line (:func:`~wordalign.align.config.signature`).
+
+    Examples
+    --------
+    >>> aligner = Aligner()                                   # doctest: +SKIP
+    >>> aligner.align("Das Haus ist klein", "The house is small").links   # doctest: +SKIP
+    [(0, 0), (1, 1), (2, 2), (3, 3)]
+    """
+
+    def __init__(self, model=None, *, config: AlignConfig | None = None, **options):
+        if model is not None:
+            options["model"] = model
+        base = {} if config is None else {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
+        self.config = config = build(AlignConfig, {**base, **options})
+        metadata = checkpoint_metadata(config.model)
+        scorer = _resolve_scorer(config.scorer, metadata, config.model, config.layer)
+        span = scorer is SpanScorer
+        self.extractor, self.extractor_params = resolve_extractor(config.setting, config.extractor,
+                                                                  config.extractor_params, span)
+        if span and self.extractor == SPAN_EXTRACTOR and "threshold" in metadata:
+            self.extractor_params = {"threshold": metadata["threshold"], **self.extractor_params}
+        self.extract = bind(self.extractor, self.extractor_params)  # fails on a bad name before loading
+        runtime = {"device": config.device, "dtype": config.dtype, "batch_size": config.batch_size,
+                   "max_length": config.max_length}
+        if span:
+            if config.centering is not None:
+                raise ConfigError("--centering shapes the cosines of the similarity scorer; a span model has none")
+            self.scorer = SpanScorer(config.model, **runtime)
+        else:
+            self.scorer = SimilarityScorer(
+                config.model, layer=config.layer, centering=config.centering or DEFAULT_CENTERING,
+                word_weights=get_extractor(self.extractor).takes_word_weights, **runtime)
+
+    @property
+    def signature(self) -> str:
+        from .. import __version__
+
+        model = EMBEDDED_NAME if names_embedded(self.config.model) else Path(self.config.model).resolve().name
+        return signature(__version__, model, self.scorer.signature, self.extractor,
+                         resolve_params(self.extractor, self.extractor_params), self.scorer.runtime.dtype_name)
+
+    def align(self, src: str | Sequence[str], tgt: str | Sequence[str]) -> AlignedPair:
+        """Align one pair; a string is split into words on spaces."""
+        return self.align_batch([(src, tgt)])[0]
+
+    def align_batch(self, pairs: Sequence[tuple[str | Sequence[str], str | Sequence[str]]]) -> list[AlignedPair]:
+        """Align a list of pairs, encoding all their sentences in shared batches; a string is
+        split into words on spaces."""
+        pairs = [(_words(src), _words(tgt)) for src, tgt in pairs]
+        live = [k for k, (src, tgt) in enumerate(pairs) if src and tgt]
+        results = [AlignedPair(src, tgt) for src, tgt in pairs]
+        for k, scores in zip(live, self.scorer.score_batch([pairs[k] for k in live])):
+            rows, cols = np.nonzero(self.extract(scores.matrix, scores.word_weights))  # row-major: sorted
+            results[k] = AlignedPair(*pairs[k], list(zip(rows.tolist(), cols.tolist())),
+                                     scores.matrix[rows, cols].tolist())
+        return results
+
+    def align_stream(self, pairs: Iterable[tuple[str | Sequence[str], str | Sequence[str]]],
+                     chunk_size: int = CHUNK_PAIRS) -> Iterator[AlignedPair]:
+        """Align pairs lazily, in input order, holding ``chunk_size`` pairs at a time."""
+        if chunk_size < 1:
+            raise ConfigError(f"chunk_size must be at least 1, not {chunk_size}")
+        iterator = iter(pairs)
+        while chunk := list(islice(iterator, chunk_size)):
+            yield from self.align_batch(chunk)
+
+
+def _words(side: str | Sequence[str]) -> list[str]:
+    return split_words(side) if isinstance(side, str) else list(side)
+
+
+def _resolve_scorer(scorer: str | None, metadata: dict, model, layer: int | None) -> type:
+    """The scorer class ``scorer`` names, checked against the model; the model's own when None."""
+    is_span_model = metadata.get("scorer") == SpanScorer.name
+    name = scorer or (SpanScorer.name if is_span_model else SimilarityScorer.name)
+    if name not in SCORERS:
+        raise ConfigError(f"scorer must be one of {', '.join(SCORERS)}, not {name!r}")
+    if name == SpanScorer.name:
+        if not is_span_model:
+            raise ConfigError(f"--scorer span needs a checkpoint made by `wordalign train-span`; "
+                              f"{model or 'the embedded encoder'} is not one")
+        if layer is not None:
+            raise ConfigError("--layer chooses word vectors for the similarity scorer; a span model has none to choose")
+    return SCORERS[name]

@@ -1,0 +1,95 @@
+"""What determines an alignment: one config for ``wordalign align``, ``Aligner`` and the pipeline.
+
+:func:`signature` names a resolved configuration in one line, so that an output or a score
+says how it was made (like sacrebleu's signatures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..encoding.runtime import RuntimeOptions
+from ..errors import ConfigError
+from ..io.links import check_format
+from ..options import option, parse_params
+
+
+@dataclass(frozen=True)
+class AlignConfig(RuntimeOptions):
+    """How pairs are aligned: the model, what scores word pairs, the extractor, the runtime.
+
+    Every field is also an option of ``wordalign align`` and a keyword of
+    :class:`~wordalign.align.aligner.Aligner`, :func:`~wordalign.align.pipeline.align_files`
+    and :func:`~wordalign.align.pipeline.align_manifest`.
+    """
+
+    model: str | None = option(None, "Local Hugging Face model directory; default: the embedded encoder.")
+    scorer: str | None = option(
+        None, "similarity (word-vector cosines) | span (a `train-span` checkpoint); default: the model's.")
+    layer: int | None = option(None, "Hidden layer for word vectors (0 = embeddings).")
+    extractor: str | None = option(
+        None, "See `wordalign extractors`; default: the setting's (threshold for span models).", "--extractor", "-e")
+    extractor_params: dict = option(None, "Extractor parameter KEY=VALUE (repeatable).", "--param", "-p",
+                                    factory=dict, text=list[str], parse=parse_params)
+    setting: str = option(
+        "bilingual", "Dev-tuned defaults: bilingual | monolingual (paraphrases, many unaligned words).")
+    centering: str | None = option(
+        None, "Mean removal before the cosine: sentence | pair | none; default: pair.")
+    batch_size: int = option(32, "Sentences per encoder forward pass.")
+    max_length: int | None = option(None, "Longest encoder input; longer sentences are windowed.")
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """``"2/8"`` → ``(2, 8)``."""
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    if not (sep and index.isdigit() and count.isdigit()):
+        raise ConfigError(f"--shard expects i/n such as 0/4, got {value!r}")
+    return int(index), int(count)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Where and how alignments are written; options of ``wordalign align`` beside :class:`AlignConfig`."""
+
+    output: str | None = option(None, "Write here instead of stdout; OUT.part until complete.", "--output", "-o")
+    output_format: str = option("pharaoh", "pharaoh | scores (i-j:score) | jsonl.", "--format", "-f")
+    signature: bool = option(False, "Write the reproducibility signature as the first line (jsonl only).",
+                             "--signature")
+    shard: tuple[int, int] | None = option(None, "i/n: align only the i-th (0-based) of n contiguous parts.",
+                                           "--shard", text=str, parse=parse_shard)
+    resume: bool = option(False, "Continue an interrupted -o run from its last complete line.", "--resume")
+    quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
+
+    def __post_init__(self):
+        check_format(self.output_format)
+        if self.signature and self.output_format != "jsonl":
+            raise ConfigError("--signature needs --format jsonl: Pharaoh files have one line per input line only")
+
+
+
+def signature(version: str, model: str, scorer: str, extractor: str, params: dict, dtype: str) -> str:
+    """One line that names a resolved alignment configuration.
+
+    ``wordalign:VERSION|model:MODEL|SCORER|extractor:NAME(KEY=VALUE,...)|dtype:DTYPE``, where
+    ``SCORER`` is the scorer's own part (``scorer:similarity|layer:7|centering:pair``). Every
+    extractor parameter is listed, defaults included, so equal signatures mean equal settings.
+
+    Parameters
+    ----------
+    version : str
+        wordalign's version.
+    model : str
+        The model's name (:func:`model_name`).
+    scorer : str
+        :attr:`wordalign.align.scorers.Scorer.signature`.
+    extractor : str
+        The extractor's name.
+    params : dict
+        All its parameters, resolved.
+    dtype : str
+        The precision of the forward pass.
+    """
+    arguments = ",".join(f"{key}={value}" for key, value in params.items())
+    return f"wordalign:{version}|model:{model}|{scorer}|extractor:{extractor}({arguments})|dtype:{dtype}"

@@ -1,0 +1,43 @@
+"""The scorer protocol: what the aligner asks of any scorer, and what it gets back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ...encoding.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """The matrix an extractor reads for one pair, and word weights where it wants them.
+
+    Attributes
+    ----------
+    matrix : numpy.ndarray
+        ``(source words, target words)`` scores: cosine similarities or link probabilities.
+    word_weights : tuple of numpy.ndarray, optional
+        Source and target word weights (word-vector norms) for extractors that take them.
+    """
+
+    matrix: np.ndarray
+    word_weights: tuple[np.ndarray, np.ndarray] | None = None
+
+
+class Scorer(Protocol):
+    """Scores the word pairs of sentence pairs; what :class:`~wordalign.align.aligner.Aligner` needs."""
+
+    name: str
+    runtime: Runtime  # device, dtype, batch size
+    device: str
+    windowed_sentences: int  # sentences encoded in windows (or cut to fit) so far
+
+    @property
+    def signature(self) -> str:
+        """This scorer's part of the reproducibility signature (:func:`~wordalign.align.config.signature`)."""
+
+    def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[PairScores]:
+        """One :class:`PairScores` per pair; both sides of every pair have words."""

@@ -1,0 +1,1 @@
+"""From words to contextual word vectors: models, tokenization, pooling, device and precision."""
