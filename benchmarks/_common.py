@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from wordalign.evaluation import AlignmentScore, score_alignments  # noqa: E402
 from wordalign.extractors import bind  # noqa: E402
-from wordalign.io import ParallelInput, read_alignments  # noqa: E402
-from wordalign.similarity import cosine_similarity, word_norms  # noqa: E402
+from wordalign.io.links import read_alignments  # noqa: E402
+from wordalign.io.text import ParallelInput  # noqa: E402
+from wordalign.align.scorers.similarity import cosine_similarity, word_norms  # noqa: E402
 
 # The five standard bilingual sets: display name -> folder under data/gold/.
 STANDARD_SETS = {"De-En": "deen", "En-Fr": "enfr", "Ro-En": "roen", "Zh-En": "zhen", "Ja-En": "jaen_kftt_test"}

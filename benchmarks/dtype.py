@@ -3,7 +3,7 @@
     python benchmarks/dtype.py         # writes benchmarks/results/dtype.md and dtype.json
 
 `--dtype auto` may use bfloat16 only where this benchmark shows it moves no set's AER by more
-than 0.2 points (the rule the encoder follows; see wordalign/encoder.py).
+than 0.2 points (the rule the encoder follows; see wordalign/encoding/runtime.py).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from _common import (GOLD, RESULTS, ROOT, STANDARD_SETS, git_revision, machine, 
                      training_benchmark_parser)
 
 from wordalign import align_files, score_files
-from wordalign.settings import DEFAULT_EXTRACTOR
+from wordalign.align.presets import DEFAULT_EXTRACTOR
 
 PARALLEL = ROOT.parent / "shared" / "parallel"
 # Corpora under ../shared/parallel per pair; the first --per-corpus lines of each large one,

@@ -4,7 +4,7 @@
 
 Bilingual: the five standard sets, full and test splits (data/make_splits.py). Monolingual:
 the test splits of MTRef, Wiki, Edinburgh++ and MSR-RTE, with null-alignment F1. Every
-extractor runs at its dev-tuned parameters for the setting (wordalign/settings.py) on one
+extractor runs at its dev-tuned parameters for the setting (wordalign/align/presets.py) on one
 encoding per set, at the default layer and centering, so the default extractor's row is
 exactly what `wordalign align` prints without flags (with `--setting monolingual` for the
 monolingual table). SimAlign rows come from benchmarks/results/simalign.json
@@ -24,7 +24,7 @@ from _common import (MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, encode_pa
 from wordalign import Aligner
 from wordalign.evaluation import score_alignments
 from wordalign.extractors import available
-from wordalign.settings import DEFAULT_EXTRACTOR, resolve_extractor
+from wordalign.align.presets import DEFAULT_EXTRACTOR, resolve_extractor
 
 sys.path.insert(0, str(ROOT / "data"))
 from make_splits import SPLITS  # noqa: E402
@@ -37,9 +37,9 @@ METRICS = ("aer", "precision", "recall", "f1")
 
 def measure(aligner: Aligner, gold_set: GoldSet, setting: str, test_range: tuple[int, int] | None = None) -> dict:
     started = time.perf_counter()
-    vectors = encode_pairs(aligner.encoder, gold_set, [aligner.encoder.layer])[aligner.encoder.layer]
+    vectors = encode_pairs(aligner.scorer.encoder, gold_set, [aligner.scorer.encoder.layer])[aligner.scorer.encoder.layer]
     encode_ms = 1000 * (time.perf_counter() - started) / len(gold_set.pairs)
-    sims, norms = similarities(vectors, aligner.centering), pair_norms(vectors)
+    sims, norms = similarities(vectors, aligner.scorer.centering), pair_norms(vectors)
     begin, end = test_range or (0, len(gold_set.pairs))
     rows = {"full": {}, "test": {}, "encode_ms_per_pair": encode_ms}
     for name in available():
@@ -103,12 +103,12 @@ def main() -> None:
     for name, folder in MONO_TEST.items():
         monolingual[name] = measure(aligner, GoldSet.load(name, folder), "monolingual")
         print(f"{name}: F1 {pct(monolingual[name]['full'][DEFAULT_EXTRACTOR['monolingual']]['f1'])}", flush=True)
-    encoder = "embedded multilingual-e5-small (4-bit)" if aligner.encoder.is_embedded else aligner.encoder.source
+    encoder = "embedded multilingual-e5-small (4-bit)" if aligner.scorer.encoder.is_embedded else aligner.scorer.encoder.source
     lines = [
         f"Command: `python benchmarks/quality.py` · revision {git_revision()} · {machine()}",
         "",
-        f"Encoder: {encoder}, layer {aligner.encoder.layer}, centering `{aligner.centering}`; extractor "
-        "parameters per setting as tuned on dev data (wordalign/settings.py); float32 (`--dtype auto` uses "
+        f"Encoder: {encoder}, layer {aligner.scorer.encoder.layer}, centering `{aligner.scorer.centering}`; extractor "
+        "parameters per setting as tuned on dev data (wordalign/align/presets.py); float32 (`--dtype auto` uses "
         "bfloat16 on CPUs that have it natively: AER within 0.06 points, see the dtype table). Each cell: "
         "AER / precision / recall / F1 (%); lower AER is better. SimAlign: PyPI simalign on the same converted encoder "
         "(subword level, layer 7).",

@@ -14,7 +14,7 @@ From the repository root:
 
 --model defaults to the project's converted encoder (multilingual-e5-small, a
 BertModel with a generic fast tokenizer.json), whose directory is asked from the
-project venv: ``.venv/bin/python -c "from wordalign.models.embedded import
+project venv: ``.venv/bin/python -c "from wordalign.encoding.models.embedded import
 embedded_model_dir; print(embedded_model_dir())"``. This script itself never
 imports wordalign.
 
@@ -85,7 +85,7 @@ def score(predicted: list[set], gold: list[tuple[set, set]]) -> dict:
 
 
 def default_model_dir() -> str:
-    code = "from wordalign.models.embedded import embedded_model_dir; print(embedded_model_dir())"
+    code = "from wordalign.encoding.models.embedded import embedded_model_dir; print(embedded_model_dir())"
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout
     return out.strip().splitlines()[-1]

@@ -37,8 +37,9 @@ from _common import GOLD, RESULTS, git_revision, machine, pct, rerender, trainin
 
 from wordalign import Aligner, score_alignments, score_files
 from wordalign.extractors import available, bind
-from wordalign.io import ParallelInput, read_alignments
-from wordalign.span_prediction import SpanScorer
+from wordalign.io.links import read_alignments
+from wordalign.io.text import ParallelInput
+from wordalign.align.scorers.span import SpanScorer
 
 # Display name -> (train, dev, test) folders under data/gold/.
 SETS = {

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from _common import GOLD, RESULTS, ROOT, git_revision, machine
 
-from wordalign.aligner import CHUNK_PAIRS
-from wordalign.encoder import WordEncoder
-from wordalign.io import ParallelInput
+from wordalign.align.aligner import CHUNK_PAIRS
+from wordalign.encoding.encoder import WordEncoder
+from wordalign.io.text import ParallelInput
 
 SIMALIGN_PYTHON = ROOT / ".venv-simalign" / "bin" / "python"
 CORPUS = GOLD / "deen"
@@ -76,7 +76,7 @@ def encoder_alone(src: Path, tgt: Path, dtype: str) -> dict:
     while chunk := list(islice(pairs, CHUNK_PAIRS)):
         _, segments, _ = encoder.segment([s for s, _ in chunk] + [t for _, t in chunk])
         batches = list(encoder.padded_batches(segments))
-        with encoder.inference():
+        with encoder.runtime.inference():
             started = time.perf_counter()
             for _, ids, mask in batches:
                 encoder.hidden_states(ids, mask)

@@ -15,8 +15,8 @@ import time
 
 from _common import RESULTS, TUNING_SPLITS, GoldSet, encode_pairs, git_revision, machine, score_extractor, similarities
 
-from wordalign.encoder import WordEncoder
-from wordalign.similarity import CENTERINGS
+from wordalign.encoding.encoder import WordEncoder
+from wordalign.align.scorers.similarity import CENTERINGS
 
 GRID = {
     "argmax": [{}],

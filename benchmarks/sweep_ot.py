@@ -43,9 +43,9 @@ def grid(options: dict) -> list[dict]:
 
 def sweep_set(aligner: Aligner, gold_set: GoldSet) -> dict:
     """{(extractor, json params incl. threshold): AlignmentScore} on one data set."""
-    layer = aligner.encoder.layer
-    vectors = encode_pairs(aligner.encoder, gold_set, [layer])[layer]
-    sims, norms, lengths = similarities(vectors, aligner.centering), pair_norms(vectors), gold_set.lengths
+    layer = aligner.scorer.encoder.layer
+    vectors = encode_pairs(aligner.scorer.encoder, gold_set, [layer])[layer]
+    sims, norms, lengths = similarities(vectors, aligner.scorer.centering), pair_norms(vectors), gold_set.lengths
     scores = {ARGMAX: score_alignments(gold_set.gold, extract_all(sims, "argmax", {})[0], lengths)}
     for name, (solve, options) in SOLVERS.items():
         for params in grid(options | COMMON):

@@ -227,3 +227,35 @@ def test_manifest_inputs_are_all_checked_before_the_model_loads(sample, tmp_path
     assert "give no SRC, TGT, -o or --shard" in capsys.readouterr().err
     assert run(["align"]) == 2
     assert "give SRC [TGT], or --manifest FILE" in capsys.readouterr().err
+
+
+def test_signature_names_the_configuration_in_jsonl_summary_and_score(sample, tmp_path, capsys, caplog):
+    out = tmp_path / "out.jsonl"
+    with caplog.at_level(logging.INFO, logger="wordalign"):
+        assert run(["align", str(sample / "joint.txt"), "-f", "jsonl", "--signature", "-o", str(out), *F32]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    signature = json.loads(lines[0])["signature"]
+    assert signature == ("wordalign:0.2.0|model:embedded-e5-small-q4|scorer:similarity|layer:7|centering:pair|"
+                         "extractor:softmax(temperature=0.07,threshold=0.25,direction=intersection)|dtype:float32")
+    assert lines[1:] == (GOLDEN / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    assert signature in caplog.text  # the summary line names it too
+    assert run(["score", str(GOLDEN / "sample.gold"), str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines() == [*(GOLDEN / "sample.score.txt").read_text().splitlines(), f"signature: {signature}"]
+    assert run(["score", str(GOLDEN / "sample.gold"), str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["signature"] == signature
+
+
+def test_equal_configurations_have_equal_signatures(aligner):
+    from wordalign import Aligner
+
+    same = Aligner(extractor="softmax", extractor_params={"threshold": "0.25"}, layer=7, device="cpu",
+                   dtype="float32", batch_size=8)
+    assert same.signature == aligner.signature
+    other = Aligner(config=same.config, extractor="argmax", extractor_params={}, centering="sentence")
+    assert "|centering:sentence|extractor:argmax(direction=intersection)|" in other.signature
+
+
+def test_signature_needs_jsonl(sample, capsys):
+    assert run(["align", str(sample / "joint.txt"), "--signature"]) == 2
+    assert "--signature needs --format jsonl" in capsys.readouterr().err

@@ -90,3 +90,31 @@ def test_invalid_settings_are_config_errors():
         resolve_dtype("float16", "cpu")
     with pytest.raises(ConfigError, match="between 0 and 12"):
         WordEncoder(layer=13)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_inference_encoder_equals_transformers_bert_bit_for_bit(embedded_dir, dtype):
+    """Inference runs BERT without transformers (fast start-up); training loads transformers' BertModel."""
+    import torch
+    from transformers import BertModel
+
+    from wordalign.encoding.bert import BertEncoder
+    from wordalign.encoding.models import load_encoder
+    from wordalign.encoding.tokenization import SubwordMapper
+
+    light, trainable = load_encoder(embedded_dir), load_encoder(embedded_dir, trainable=True)
+    assert isinstance(light.model, BertEncoder) and isinstance(trainable.model, BertModel)
+    sentences = [SubwordMapper(light.tokenizer)(SENTENCES[:6]), SubwordMapper(trainable.tokenizer)(SENTENCES[:6])]
+    assert [(s.content, s.word_of_token.tolist()) for s in sentences[0]] == \
+        [(s.content, s.word_of_token.tolist()) for s in sentences[1]]
+    ids = [s.prefix + s.content + s.suffix for s in sentences[0]]
+    batch = torch.full((len(ids), max(map(len, ids))), light.tokenizer.pad_token_id)
+    mask = torch.zeros_like(batch)
+    for row, sequence in enumerate(ids):
+        batch[row, : len(sequence)], mask[row, : len(sequence)] = torch.tensor(sequence), 1
+    with torch.inference_mode(), torch.autocast("cpu", dtype=getattr(torch, dtype), enabled=dtype != "float32"):
+        for kind in ([batch, mask], [batch[:1, : len(ids[0])], mask[:1, : len(ids[0])]]):  # padded, and not
+            expected = trainable.model(input_ids=kind[0], attention_mask=kind[1], output_hidden_states=True)
+            got = light.model(input_ids=kind[0], attention_mask=kind[1], output_hidden_states=True)
+            assert len(got.hidden_states) == len(expected.hidden_states) == 13
+            assert all(torch.equal(a, b) for a, b in zip(got.hidden_states, expected.hidden_states))

@@ -126,8 +126,8 @@ def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trai
     base = Aligner(device="cpu", dtype="float32")
     pair = ("Das Haus ist klein .", "The house is small .")
     assert tuned.align(*pair).links and tuned.align(*pair).scores != base.align(*pair).scores
-    changed = {k for k, v in weights(trained).items()
-               if not torch.equal(v, base.scorer.encoder.model.state_dict()[k])}
+    before = base.scorer.encoder.model.state_dict()  # the encoder's; a saved checkpoint adds BERT's unused pooler
+    changed = {k for k, v in weights(trained).items() if k in before and not torch.equal(v, before[k])}
     assert "encoder.layer.6.output.dense.weight" in changed
     assert "embeddings.word_embeddings.weight" not in changed  # the word-embedding matrix stays frozen
 

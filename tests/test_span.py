@@ -90,7 +90,7 @@ def test_queries_mark_the_word_and_locate_every_context_word(embedded_dir):
     tokenizer = load_encoder(embedded_dir).tokenizer
     queries = build_queries(tokenizer, ["Das", "Haus"], ["The", "little", "house"], DEFAULT_MARKER)
     assert len(queries) == 2
-    marked = tokenizer.convert_ids_to_tokens(queries[1].ids)
+    marked = [tokenizer.backend_tokenizer.id_to_token(i) for i in queries[1].ids]
     assert marked.count("▁" + DEFAULT_MARKER) == 2
     assert "".join(marked[marked.index("▁" + DEFAULT_MARKER) + 1 :]).startswith("▁Haus▁" + DEFAULT_MARKER)
     words = ["".join(marked[f : l + 1]) for f, l in zip(queries[1].first_token, queries[1].last_token)]
@@ -103,7 +103,7 @@ def test_a_query_too_long_keeps_the_context_and_a_window_around_the_marked_word(
     assert not any(q.windowed for q in build_queries(tokenizer, query, context, DEFAULT_MARKER))
     cut = build_queries(tokenizer, query, context, DEFAULT_MARKER, max_length=40)
     assert all(len(q.ids) <= 40 and q.windowed for q in cut)
-    middle = "".join(tokenizer.convert_ids_to_tokens(cut[20].ids))
+    middle = "".join(tokenizer.backend_tokenizer.id_to_token(i) for i in cut[20].ids)
     assert f"▁{DEFAULT_MARKER}▁w20▁{DEFAULT_MARKER}" in middle and "▁w0" not in middle
     assert [len(q.first_token) for q in cut] == [3] * 40
     with pytest.raises(InputError, match="too long to be searched for a span"):

@@ -17,7 +17,8 @@ _NO_DEFAULT = dataclasses.MISSING
 
 
 def option(default: Any = _NO_DEFAULT, help: str = "", *flags: str, factory: Callable[[], Any] | None = None,
-           text: Any = None, parse: Callable[[Any], Any] | None = None, recorded: bool = True) -> Any:
+           text: Any = None, parse: Callable[[Any], Any] | None = None, metavar: str | None = None,
+           recorded: bool = True) -> Any:
     """A config field that is also a command-line option.
 
     Parameters
@@ -37,11 +38,13 @@ def option(default: Any = _NO_DEFAULT, help: str = "", *flags: str, factory: Cal
     parse : callable, optional
         Converts the command-line value into the field's value; may raise
         :class:`~wordalign.errors.ConfigError`.
+    metavar : str, optional
+        How the help names the option's value (``KEY=VALUE``).
     recorded : bool
         Whether the value determines the result (recorded in checkpoints and compared on
         resume), or only how the run goes (progress bars, resumption).
     """
-    metadata = {"help": help, "flags": flags, "text": text, "parse": parse, "recorded": recorded}
+    metadata = {"help": help, "flags": flags, "text": text, "parse": parse, "metavar": metavar, "recorded": recorded}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)

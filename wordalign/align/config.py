@@ -30,7 +30,7 @@ class AlignConfig(RuntimeOptions):
     extractor: str | None = option(
         None, "See `wordalign extractors`; default: the setting's (threshold for span models).", "--extractor", "-e")
     extractor_params: dict = option(None, "Extractor parameter KEY=VALUE (repeatable).", "--param", "-p",
-                                    factory=dict, text=list[str], parse=parse_params)
+                                    factory=dict, text=list[str], parse=parse_params, metavar="KEY=VALUE")
     setting: str = option(
         "bilingual", "Dev-tuned defaults: bilingual | monolingual (paraphrases, many unaligned words).")
     centering: str | None = option(
@@ -58,7 +58,7 @@ class RunOptions:
     signature: bool = option(False, "Write the reproducibility signature as the first line (jsonl only).",
                              "--signature")
     shard: tuple[int, int] | None = option(None, "i/n: align only the i-th (0-based) of n contiguous parts.",
-                                           "--shard", text=str, parse=parse_shard)
+                                           "--shard", text=str, parse=parse_shard, metavar="I/N")
     resume: bool = option(False, "Continue an interrupted -o run from its last complete line.", "--resume")
     quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
 

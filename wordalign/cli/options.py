@@ -22,7 +22,8 @@ def _parameter(field: dataclasses.Field, annotation) -> inspect.Parameter:
     else:
         default = field.default_factory()
     return inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=Annotated[annotation, typer.Option(*flags, help=meta["help"])])
+                             annotation=Annotated[annotation, typer.Option(*flags, help=meta["help"],
+                                                                           metavar=meta["metavar"])])
 
 
 def _option_fields(config_class) -> list[dataclasses.Field]:

@@ -46,6 +46,8 @@ class WordEncoder:
     max_length : int, optional
         Longest sequence fed to the encoder, special tokens included; longer sentences are
         encoded in overlapping windows. Defaults to the model's limit.
+    trainable : bool
+        Load the model for training (see :func:`~wordalign.encoding.models.load_encoder`).
 
     Notes
     -----
@@ -54,11 +56,12 @@ class WordEncoder:
     """
 
     def __init__(self, model=None, *, layer: int | None = None, device: str = "auto",
-                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
+                 dtype: str = "auto", batch_size: int = 32, max_length: int | None = None,
+                 trainable: bool = False):
         self.runtime = Runtime.resolve(device, dtype, batch_size)
         # A loaded encoder is shared with its owner (the span scorer's prior): its blocks stay.
         shared = isinstance(model, LoadedEncoder)
-        loaded = model if shared else load_encoder(model)
+        loaded = model if shared else load_encoder(model, trainable=trainable)
         self.source, self.is_embedded = loaded.source, loaded.is_embedded
         config = loaded.model.config
         n_layers = config.num_hidden_layers
@@ -77,10 +80,6 @@ class WordEncoder:
     @property
     def device(self) -> str:
         return self.runtime.device
-
-    @property
-    def dtype(self):
-        return self.runtime.dtype
 
     def embed(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Return one ``(n_words, hidden)`` float32 array of word vectors per sentence.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -40,8 +42,9 @@ class SubwordMapper:
 
     Parameters
     ----------
-    tokenizer : transformers.PreTrainedTokenizerFast
-        Any fast tokenizer; slow tokenizers have no ``word_ids()`` and are refused.
+    tokenizer : FastTokenizer or transformers.PreTrainedTokenizerFast
+        Anything with a ``tokenizers`` backend (``backend_tokenizer``); slow tokenizers have
+        no word ids and are refused.
 
     Notes
     -----
@@ -55,23 +58,23 @@ class SubwordMapper:
         if not getattr(tokenizer, "is_fast", False):
             raise ModelError("word alignment needs a fast tokenizer (tokenizer.json) for word ids")
         self.tokenizer = tokenizer
-        bare = tokenizer.convert_tokens_to_ids(METASPACE)
-        self.bare_metaspace_id = None if bare in (None, tokenizer.unk_token_id) else bare
+        # What transformers does before each call with truncation=False and no padding.
+        self.backend = tokenizer.backend_tokenizer
+        self.backend.no_truncation()
+        self.backend.no_padding()
+        self.bare_metaspace_id = self.backend.token_to_id(METASPACE)
 
     def word_pieces(self, text: str) -> list[str]:
         """The tokenizer's pieces of ``text`` without the word-initial ``▁``: for a unigram
         vocabulary, a segmentation of Chinese or Japanese into word-like units."""
-        return [piece.lstrip(METASPACE) for piece in self.tokenizer.tokenize(text)]
+        return [piece.lstrip(METASPACE) for piece in self.backend.encode(text, add_special_tokens=False).tokens]
 
     def __call__(self, sentences: list[list[str]]) -> list[TokenizedSentence]:
         if not sentences:
             return []
-        encoded = self.tokenizer(
-            sentences, is_split_into_words=True, add_special_tokens=True, truncation=False,
-            return_attention_mask=False, return_token_type_ids=False, verbose=False,
-        )
-        return [self._split(encoded["input_ids"][k], encoded.word_ids(k), len(words))
-                for k, words in enumerate(sentences)]
+        encoded = self.backend.encode_batch(sentences, is_pretokenized=True, add_special_tokens=True)
+        return [self._split(encoding.ids, encoding.word_ids, len(words))
+                for encoding, words in zip(encoded, sentences)]
 
     def _split(self, ids: list[int], word_ids: list[int | None], n_words: int) -> TokenizedSentence:
         content_positions = [p for p, w in enumerate(word_ids) if w is not None]
@@ -92,3 +95,35 @@ class SubwordMapper:
                 drop = is_bare & (owners >= 0) & has_other[np.maximum(owners, 0)]
                 owners = np.where(drop, -1, owners)
         return TokenizedSentence(prefix, suffix, content, owners, n_words)
+
+
+@dataclass(frozen=True)
+class FastTokenizer:
+    """A model directory's ``tokenizer.json``, loaded by the ``tokenizers`` library alone.
+
+    What alignment needs of a tokenizer, without the 1 s that transformers' wrapper adds to
+    loading a 250k-piece vocabulary: the backend and the facts of ``tokenizer_config.json``.
+
+    Attributes
+    ----------
+    backend_tokenizer : tokenizers.Tokenizer
+    pad_token_id : int or None
+    model_max_length : int
+    """
+
+    backend_tokenizer: object
+    pad_token_id: int | None
+    model_max_length: int
+    is_fast: bool = True
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> FastTokenizer:
+        from tokenizers import Tokenizer
+
+        backend = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        config_path = directory / "tokenizer_config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+        pad = config.get("pad_token")
+        pad = pad.get("content") if isinstance(pad, dict) else pad
+        return cls(backend, None if pad is None else backend.token_to_id(pad),
+                   int(config.get("model_max_length") or 1 << 30))  # unset: the model's positions decide

@@ -50,7 +50,7 @@ class FinetuneConfig(RuntimeOptions):
     layer: int | None = option(None, "Alignment layer to train (default: the model's).")
     objectives: tuple[str, ...] = option(
         ("so",), "so (self-training) and/or psi (parallel sentence identification); repeatable.", "--objective",
-        text=list[str], parse=tuple)
+        text=list[str], parse=tuple, metavar="NAME")
     split: str = option("punct", "punct: split raw text into words and marks | space: text is pre-tokenized.")
     max_pairs: int | None = option(None, "Use only the first N lines.")
     epochs: int = option(1, "Passes over the data.")
@@ -62,7 +62,8 @@ class FinetuneConfig(RuntimeOptions):
         "softmax", "Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")
     guide_params: dict = option(
         None, "Parameter of the guide extractor, KEY=VALUE, repeatable (softmax's default here: direction=union).",
-        "--guide-param", factory=dict, text=list[str], parse=partial(parse_params, option_name="--guide-param"))
+        "--guide-param", factory=dict, text=list[str], parse=partial(parse_params, option_name="--guide-param"),
+        metavar="KEY=VALUE")
     seed: int = option(0, "Seed of data order and dropout.")
     save_every: int = option(200, "Steps between resumable states.", recorded=False)
     resume: bool = option(False, "Continue an interrupted run in --output.", "--resume", recorded=False)
@@ -145,7 +146,8 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     _check_output_dir(out, config.resume)
     corpus = ParallelCorpus(src, tgt, split=config.split, max_pairs=config.max_pairs)
     torch.manual_seed(config.seed)  # before loading: weights the checkpoint lacks (a pooler) start seeded too
-    encoder = WordEncoder(config.model, layer=config.layer, device=config.device, dtype=config.dtype)
+    encoder = WordEncoder(config.model, layer=config.layer, device=config.device, dtype=config.dtype,
+                          trainable=True)
     if config.max_tokens > encoder.max_length:
         raise ConfigError(f"max_tokens {config.max_tokens} exceeds the encoder's limit of {encoder.max_length}")
     if encoder.mapper.bare_metaspace_id is not None:  # SentencePiece pieces are word-like; WordPiece's are not
@@ -306,7 +308,7 @@ class _Trainer:
         return state["step"]
 
     def save_model(self, out: Path, summary: FinetuneSummary) -> None:
-        """Write the model directory (see :func:`~wordalign.models.write_checkpoint`)."""
+        """Write the model directory (see :func:`~wordalign.train.checkpoint.write_checkpoint`)."""
         self.model.eval()
         metadata = {"finetuned": self.record, "layer": self.record["layer"],
                     "result": asdict(summary)}

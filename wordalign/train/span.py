@@ -262,7 +262,7 @@ def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_onl
     """Every query of every pair in both directions with its answer; and how many were too long.
 
     A query too long for the model is windowed around its marked word as at inference
-    (:func:`~wordalign.span_prediction.build_queries`); only the queries into a context too
+    (:func:`~wordalign.align.scorers.span.build_queries`); only the queries into a context too
     long on its own are skipped.
     """
     examples, too_long = [], 0

@@ -64,12 +64,14 @@ def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marke
     if not query:
         return []
     marked = [[*query[:i], marker, query[i], marker, *query[i + 1 :]] for i in range(len(query))]
+    with_types = "token_type_ids" in getattr(tokenizer, "model_input_names", ["token_type_ids"])
     encoded = _encode(tokenizer, marked, context)
-    queries = [_query(encoded, k, len(context)) for k in range(len(marked))]
+    queries = [_query(encoding, len(context), with_types) for encoding in encoded]
     for k, built in enumerate(queries):
         if max_length is not None and len(built.ids) > max_length:
-            window = _query_window(encoded, k, len(built.ids) - max_length)
-            queries[k] = _query(_encode(tokenizer, [marked[k][window]], context), 0, len(context), windowed=True)
+            window = _query_window(encoded[k], k, len(built.ids) - max_length)
+            queries[k] = _query(_encode(tokenizer, [marked[k][window]], context)[0], len(context), with_types,
+                                windowed=True)
             if len(queries[k].ids) > max_length:
                 raise InputError(f"a sentence of {len(context)} words is too long to be searched for a span: "
                                  f"it needs {len(queries[k].ids)} tokens with one marked word, and the model "
@@ -77,27 +79,31 @@ def build_queries(tokenizer, query: Sequence[str], context: Sequence[str], marke
     return queries
 
 
-def _encode(tokenizer, marked: list[list[str]], context: Sequence[str]):
-    return tokenizer(marked, [list(context)] * len(marked), is_split_into_words=True, truncation=False,
-                     return_attention_mask=False, verbose=False)
+def _encode(tokenizer, marked: list[list[str]], context: Sequence[str]) -> list:
+    """The ``tokenizers`` encodings of each marked query paired with the context, untruncated."""
+    backend = tokenizer.backend_tokenizer
+    backend.no_truncation()
+    backend.no_padding()
+    return backend.encode_batch([(query, list(context)) for query in marked], is_pretokenized=True,
+                                add_special_tokens=True)
 
 
-def _query(encoded, k: int, n_context: int, windowed: bool = False) -> SpanQuery:
+def _query(encoding, n_context: int, with_types: bool, windowed: bool = False) -> SpanQuery:
     first = np.full(n_context, -1, dtype=np.int64)
     last = np.full(n_context, -1, dtype=np.int64)
-    for position, (word, sequence) in enumerate(zip(encoded.word_ids(k), encoded.sequence_ids(k))):
+    for position, (word, sequence) in enumerate(zip(encoding.word_ids, encoding.sequence_ids)):
         if sequence == 1 and word is not None:
             if first[word] < 0:
                 first[word] = position
             last[word] = position
-    type_ids = encoded.get("token_type_ids")
-    return SpanQuery(encoded["input_ids"][k], type_ids[k] if type_ids else None, first, last, windowed)
+    type_ids = encoding.type_ids if with_types else None
+    return SpanQuery(encoding.ids, type_ids, first, last, windowed)
 
 
-def _query_window(encoded, k: int, excess: int) -> slice:
+def _query_window(encoding, k: int, excess: int) -> slice:
     """Words of marked query ``k`` to keep (its marker, word, marker are at ``k .. k + 2``) so
     that at least ``excess`` tokens go, dropping the farther end first."""
-    tokens = np.bincount([w for w, s in zip(encoded.word_ids(k), encoded.sequence_ids(k)) if s == 0 and w is not None])
+    tokens = np.bincount([w for w, s in zip(encoding.word_ids, encoding.sequence_ids) if s == 0 and w is not None])
     begin, end, dropped = 0, len(tokens), 0
     while dropped < excess and (begin < k or end > k + 3):
         if end > k + 3 and (end - (k + 3) >= k - begin):
@@ -274,10 +280,6 @@ class SpanScorer:
     @property
     def device(self) -> str:
         return self.runtime.device
-
-    @property
-    def dtype(self):
-        return self.runtime.dtype
 
     @property
     def signature(self) -> str:

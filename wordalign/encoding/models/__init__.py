@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ModelError
+from ..tokenization import FastTokenizer
 from .embedded import embedded_model_dir
 
 EMBEDDED = "embedded"
@@ -41,7 +42,8 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     return str(model), False
 
 
-def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False) -> LoadedEncoder:
+def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False,
+                 trainable: bool = False) -> LoadedEncoder:
     """Load a transformer encoder and its fast tokenizer.
 
     Parameters
@@ -53,14 +55,44 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
     span_head : bool
         Load it with a question-answering (start/end) head, as span prediction uses: the
         trained head of a ``wordalign train-span`` checkpoint, or a new one for training.
+    trainable : bool
+        Load it for training: always a transformers model, which can be saved. For inference,
+        a BERT encoder without a head is run by :class:`~wordalign.encoding.bert.BertEncoder`
+        with its tokenizer loaded by the ``tokenizers`` library
+        (:class:`~wordalign.encoding.tokenization.FastTokenizer`): the same outputs, seconds
+        sooner, since transformers is never imported.
     """
-    from transformers import AutoModel, AutoModelForQuestionAnswering, AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
     source, is_embedded = resolve_model(model)
     local = Path(source).expanduser()
     if local.exists() and not (local / "config.json").is_file():
         raise ModelError(f"{local} is not a Hugging Face model directory (no config.json)")
+    if not (span_head or trainable) and local.is_dir() and _plain_bert(local):
+        from ..bert import BertEncoder
+
+        try:
+            loaded = BertEncoder.from_directory(local), FastTokenizer.from_directory(local)
+        except Exception as exc:  # the tokenizers library raises a bare Exception for a bad tokenizer.json
+            raise ModelError(f"cannot load the model in {local}: {exc}") from exc
+        return LoadedEncoder(*loaded, source, is_embedded, read_metadata(local))
+    return _load_with_transformers(source, local, is_embedded, span_head)
+
+
+def _plain_bert(directory: Path) -> bool:
+    """Whether :class:`~wordalign.encoding.bert.BertEncoder` runs this directory's model, without
+    importing torch to find out: a BERT encoder with safetensors weights and a ``tokenizer.json``."""
+    try:
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
+            and config.get("position_embedding_type", "absolute") == "absolute" and not config.get("is_decoder")
+            and (directory / "model.safetensors").is_file() and (directory / "tokenizer.json").is_file())
+
+
+def _load_with_transformers(source: str, local: Path, is_embedded: bool, span_head: bool) -> LoadedEncoder:
+    from transformers import AutoModel, AutoModelForQuestionAnswering, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "pooler (or span head) weights newly initialized" is noise for us
     hf_logging.disable_progress_bar()

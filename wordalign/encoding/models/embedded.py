@@ -155,7 +155,7 @@ def build_tokenizer(e5: E5File):
     the packed map has no multi-code-point rules and would otherwise leave decomposed accents
     uncombined. Tokenization equals the C engine's on every gold sentence (a test); it differs
     only where a mapped character is followed by a combining mark in a cluster under 6 bytes,
-    which the charsmap replaces whole (see :func:`~wordalign.models.charsmap.precompiled_charsmap`).
+    which the charsmap replaces whole (see :func:`~wordalign.encoding.models.charsmap.precompiled_charsmap`).
     """
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
