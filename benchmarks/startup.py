@@ -3,9 +3,8 @@
     python benchmarks/startup.py                  # against 1d3477f (main before the restructure)
     python benchmarks/startup.py --base REV --runs 5
 
-Each command runs as its own process, ``python -m wordalign ...`` with ``PYTHONPATH`` set to
-this tree or to a checkout of ``--base`` (a temporary git worktree), alternating between the
-two; the table gives the median of ``--runs`` runs of each. The embedded encoder is converted
+Each command runs as its own process, ``python -m wordalign ...`` in this tree or in a checkout
+of ``--base`` (a temporary git worktree), alternating between the two; the table gives the median of ``--runs`` runs of each. The embedded encoder is converted
 before timing (a warm cache), and ``--dtype float32`` keeps both revisions on the same
 kernels. Commands:
 
@@ -44,10 +43,12 @@ def commands(folder: Path) -> dict[str, list[str]]:
 
 
 def wall_time(tree: Path, argv: list[str]) -> float:
+    """Seconds of ``python -m wordalign ARGV`` run from ``tree`` (``-m`` puts the working directory
+    first on the path, before an installed copy)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "wordalign", *argv], env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "wordalign", *argv], cwd=tree, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
