@@ -278,7 +278,7 @@ def render(results: dict) -> str:
     ja = trained.get("Ja-En", {}).get("options", {}).get("caps")
     lines += [
         "",
-        f"- Training: {settings['layers']} transformer blocks, links `{settings['links']}`, patience "
+        f"- Training: {settings.get('blocks', settings.get('layers'))} transformer blocks, links `{settings['links']}`, patience "
         f"{settings['patience']} on the dev split, batch {settings['batch_size']} queries, learning rate "
         f"{settings['learning_rate']}, seed {settings['seed']}; times are whole `wordalign "
         f"train-span` processes on {results['machine']}. A model trained further starts from the other pair's "

@@ -150,12 +150,37 @@ def test_bad_shard_is_a_usage_error(sample, capsys):
     assert "0 <= i < n" in capsys.readouterr().err
 
 
-def test_resume_after_a_partial_line_equals_an_uninterrupted_run(sample, tmp_path):
+def interrupt_after(monkeypatch, lines: int, argv=None, call=None):
+    """Run ``wordalign ARGV`` (or ``call()``) and press Ctrl-C once ``lines`` lines are written."""
+    import wordalign.align.pipeline
+
+    written, real = [], wordalign.align.pipeline.format_pair
+
+    def format_then_interrupt(*args):
+        if len(written) == lines:
+            raise KeyboardInterrupt
+        written.append(1)
+        return real(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(wordalign.align.pipeline, "format_pair", format_then_interrupt)
+        if argv is not None:
+            assert run(argv) == 130
+        else:
+            with pytest.raises(KeyboardInterrupt):
+                call()
+
+
+def test_resume_after_a_partial_line_equals_an_uninterrupted_run(sample, tmp_path, monkeypatch):
     expected = (GOLDEN / "sample.pharaoh").read_text()
     out = tmp_path / "out.pharaoh"
-    done = "".join(expected.splitlines(keepends=True)[:3])
-    (tmp_path / "out.pharaoh.part").write_text(done + "0-0 1-", encoding="utf-8")
-    assert run(["align", str(sample / "joint.txt"), "-o", str(out), "--resume", "-q", *F32]) == 0
+    argv = ["align", str(sample / "joint.txt"), "-o", str(out), "-q", *F32]
+    interrupt_after(monkeypatch, 3, argv)
+    part = tmp_path / "out.pharaoh.part"
+    assert part.read_text() == "".join(expected.splitlines(keepends=True)[:3]) and not out.exists()
+    with open(part, "a", encoding="utf-8") as handle:
+        handle.write("0-0 1-")  # killed in the middle of a line
+    assert run([*argv, "--resume"]) == 0
     assert out.read_text() == expected
 
 
@@ -200,13 +225,15 @@ def test_manifest_aligns_every_corpus_with_one_model_load(sample, tmp_path, monk
     assert loads == [1]
 
 
-def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sample, tmp_path):
+def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sample, tmp_path, monkeypatch):
     expected = (GOLDEN / "sample.pharaoh").read_text()
     manifest = tmp_path / "jobs.tsv"
     manifest.write_text(f"{sample / 'joint.txt'}\tfirst.pharaoh\n{sample / 'joint.txt'}\tsecond.pharaoh\n")
+    interrupt_after(monkeypatch, 7 + 4, ["align", "--manifest", str(manifest), "-q", *F32])
     finished_earlier = "finished earlier\n" * 7  # as many lines as the input: taken as done
     (tmp_path / "first.pharaoh").write_text(finished_earlier)
-    (tmp_path / "second.pharaoh.part").write_text("".join(expected.splitlines(keepends=True)[:4]) + "0-")
+    with open(tmp_path / "second.pharaoh.part", "a") as part:
+        part.write("0-")
     summaries = align_manifest(str(manifest), resume=True, quiet=True, dtype="float32")
     assert [s.pairs for s in summaries] == [0, 3]  # nothing of the finished corpus is aligned again
     assert (tmp_path / "first.pharaoh").read_text() == finished_earlier
@@ -224,7 +251,7 @@ def test_manifest_inputs_are_all_checked_before_the_model_loads(sample, tmp_path
     assert "short.txt:2: line counts differ" in capsys.readouterr().err
     assert not (tmp_path / "good.pharaoh").exists()
     assert run(["align", str(sample / "joint.txt"), "--manifest", str(manifest)]) == 2
-    assert "give no SRC, TGT, -o or --shard" in capsys.readouterr().err
+    assert "give no SRC or TGT with it" in capsys.readouterr().err
     assert run(["align"]) == 2
     assert "give SRC [TGT], or --manifest FILE" in capsys.readouterr().err
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,9 +54,15 @@ def test_matches_reference_implementation(rows):
     assert (ours.aer, ours.precision, ours.recall) == pytest.approx((aer, precision, recall))
 
 
-def test_empty_hypothesis_does_not_divide_by_zero():
+def test_empty_hypothesis_has_no_precision_and_says_so(tmp_path):
     score = score_alignments([parse_links("0-0 1-1")], [set()])
-    assert (score.precision, score.recall, score.aer, score.f1) == (1.0, 0.0, 1.0, 0.0)
+    assert (score.precision, score.recall, score.aer, score.f1) == (None, 0.0, 1.0, 0.0)
+    gold, hyp = tmp_path / "gold.txt", tmp_path / "hyp.txt"
+    gold.write_text("0-0 1-1\n")
+    hyp.write_text("\n")
+    report = score_files(str(gold), str(hyp))
+    assert "P n/a" in report.text() and "precision n/a: the hypothesis has no link" in report.text()
+    assert json.loads(report.json())["corpus"]["precision"] is None
 
 
 def test_possible_marks_p_and_question_mark_are_equivalent():

@@ -90,10 +90,33 @@ def test_unknown_or_mistyped_parameters_are_config_errors():
         bind("argmax", {"colour": "red"})
     with pytest.raises(ConfigError, match="is not a float"):
         bind("softmax", {"threshold": "high"})
-    with pytest.raises(ConfigError, match="direction must be one of"):
-        bind("argmax", {"direction": "sideways"})(np.eye(2))
+    with pytest.raises(ConfigError, match="direction='sideways' is not allowed: it must be one of intersection"):
+        bind("argmax", {"direction": "sideways"})  # when bound: before any model loads
     with pytest.raises(ConfigError, match="softmax direction must be one of"):
-        bind("softmax", {"direction": "both"})(np.eye(2))
+        get_extractor("softmax").function(np.eye(2), direction="both")  # called directly, it checks too
+
+
+@pytest.mark.parametrize("name, params, allowed", [
+    ("softmax", {"threshold": "nan"}, r"in \[0, 1\)"),
+    ("softmax", {"threshold": "inf"}, r"in \[0, 1\)"),
+    ("softmax", {"threshold": "-0.5"}, r"in \[0, 1\)"),
+    ("softmax", {"temperature": "0"}, r"in \(0, inf\)"),
+    ("threshold", {"threshold": "0"}, r"in \(0, 1\]"),
+    ("itermax", {"iterations": "0"}, r"in \[1, inf\)"),
+    ("ot-unbalanced", {"reg_m": "-1"}, r"in \(0, inf\)"),
+    ("ot-partial", {"links": "every"}, "one of share, mutual"),
+    ("match", {"min_similarity": float("nan")}, r"in \[-1, 1\]"),
+])
+def test_parameters_out_of_range_are_refused_when_bound(name, params, allowed):
+    with pytest.raises(ConfigError, match=f"is not allowed: it must be {allowed}"):
+        bind(name, params)
+
+
+def test_every_default_is_within_its_declared_range():
+    for name in available():
+        info = get_extractor(name)
+        assert all(limit.allows(info.defaults[key]) for key, limit in info.limits.items()), name
+    assert set(get_extractor("softmax").limits) == {"temperature", "threshold", "direction"}
 
 
 def test_string_parameters_are_converted_to_the_default_type():

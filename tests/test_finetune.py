@@ -118,7 +118,7 @@ def weights(directory: Path) -> dict:
 def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trained, deen):
     metadata = json.loads((trained / "wordalign.json").read_text())
     assert metadata["layer"] == 7 and metadata["finetuned"]["seed"] == 3
-    assert metadata["finetuned"]["guide_params"] == {"direction": "union"}  # finetuning.GUIDE_DEFAULTS
+    assert metadata["finetuned"]["guide_params"] == {"direction": "union"}  # train.finetune.GUIDE_DEFAULTS
     assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
     assert not (trained / RESUME_FILE).exists()
     tuned = Aligner(trained, device="cpu", dtype="float32")

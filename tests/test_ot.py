@@ -100,9 +100,11 @@ def test_norm_marginals_follow_word_weights():
     sim = np.zeros((2, 2))
     plan, a, b = balanced_plan(sim, reg=0.0, marginals="norm", word_weights=(np.array([1.0, 3.0]), np.array([1.0, 1.0])))
     np.testing.assert_allclose(a, [0.25, 0.75])
-    with pytest.raises(ConfigError, match="marginals must be one of"):
-        bind("ot-balanced", {"marginals": "zipf"})(sim)
-    with pytest.raises(ConfigError, match="mass must be in"):
-        bind("ot-partial", {"mass": 1.5})(sim)
-    with pytest.raises(ConfigError, match="links must be one of"):
-        bind("ot-unbalanced", {"links": "all"})(sim)
+    with pytest.raises(ConfigError, match="marginals='zipf' is not allowed: it must be one of uniform, norm"):
+        bind("ot-balanced", {"marginals": "zipf"})
+    with pytest.raises(ConfigError, match=r"mass=1.5 is not allowed: it must be in \(0, 1\]"):
+        bind("ot-partial", {"mass": 1.5})
+    with pytest.raises(ConfigError, match="links='all' is not allowed: it must be one of share, mutual"):
+        bind("ot-unbalanced", {"links": "all"})
+    with pytest.raises(ConfigError, match="marginals must be one of"):  # the functions check when called directly
+        balanced_plan(sim, reg=0.0, marginals="zipf")

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from .errors import ConfigError, InputError
-from .io.links import read_alignments, read_hypotheses
+from .errors import ConfigError, InputError, shown_path
+from .io.links import check_lengths, read_alignments, read_hypotheses
 from .io.text import ParallelInput
 from .options import build, option
 from .types import GoldAlignment, Link
@@ -18,7 +18,7 @@ class AlignmentScore:
     """Corpus-level scores (fractions in ``[0, 1]``) and the counts behind them."""
 
     aer: float
-    precision: float
+    precision: float | None  # None: the hypothesis has no link, so precision is undefined
     recall: float
     f1: float
     sentences: int
@@ -50,8 +50,9 @@ class AlignmentMetric:
     * AER ``= 1 - (|A ∩ S| + |A ∩ P|) / (|A| + |S|)``
     * F1 ``= 2 · precision · recall / (precision + recall)``
 
-    Empty denominators give precision 1 (nothing claimed, nothing wrong), recall 1 (nothing
-    to find), AER 0 and F1 0 where precision and recall are both 0, instead of dividing by zero.
+    A hypothesis without any link has no precision (``None``: undefined, and reported so) and
+    F1 0; an empty gold side gives recall 1 (nothing to find) and AER 0 where there is nothing
+    at all, instead of dividing by zero.
 
     When sentence lengths are given, null alignment is scored too (Arase et al. 2023): the
     words of both sides without any hypothesis link are compared with those without any gold
@@ -86,7 +87,7 @@ class AlignmentMetric:
             self.null_hit += len(hyp_null & gold_null)
 
     def compute(self) -> AlignmentScore:
-        precision = _ratio(self.hit_possible, self.hyp, 1.0)
+        precision = self.hit_possible / self.hyp if self.hyp else None
         recall = _ratio(self.hit_sure, self.sure, 1.0)
         aer = 1.0 - _ratio(self.hit_sure + self.hit_possible, self.hyp + self.sure, 1.0)
         null = (None, None, None)
@@ -97,8 +98,10 @@ class AlignmentMetric:
                               self.sure, self.possible, self.hit_sure, self.hit_possible, *null)
 
 
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def _f1(precision: float | None, recall: float) -> float:
+    if precision is None or precision + recall == 0:
+        return 0.0
+    return 2 * precision * recall / (precision + recall)
 
 
 def _null_words(links: Iterable[Link], lengths: tuple[int, int]) -> set[tuple[str, int]]:
@@ -119,6 +122,10 @@ def score_alignments(gold: list[GoldAlignment], hypotheses: list[Iterable[Link]]
     for k, (hyp, ref) in enumerate(zip(hypotheses, gold, strict=True)):
         metric.update(hyp, ref, lengths[k] if lengths is not None else None)
     return metric.compute()
+
+
+def _fraction(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 @dataclass(frozen=True)
@@ -142,35 +149,38 @@ class ScoreReport:
     Attributes
     ----------
     corpus : AlignmentScore
-    sentences : list[AlignmentScore]
-        Empty unless asked for.
+    sentences : list[AlignmentScore], optional
+        One per line, when asked for.
     signature : str, optional
         How the hypothesis was made, when it says so (``wordalign align -f jsonl --signature``).
     """
 
     corpus: AlignmentScore
-    sentences: list[AlignmentScore] = field(default_factory=list)
+    sentences: list[AlignmentScore] | None = None
     signature: str | None = None
 
     def as_dict(self) -> dict:
         report = {"corpus": self.corpus.as_dict()}
         if self.signature is not None:
             report["signature"] = self.signature
-        if self.sentences:
+        if self.sentences is not None:
             report["sentences"] = [s.as_dict() for s in self.sentences]
         return report
 
     def text(self) -> str:
         """Per-sentence lines (if any), the corpus line in percent, and the signature line (if any)."""
-        lines = [f"{number}\tAER {s.aer:.4f}\tP {s.precision:.4f}\tR {s.recall:.4f}\tF1 {s.f1:.4f}"
-                 for number, s in enumerate(self.sentences, 1)]
+        lines = [f"{number}\tAER {s.aer:.4f}\tP {_fraction(s.precision)}\tR {s.recall:.4f}\tF1 {s.f1:.4f}"
+                 for number, s in enumerate(self.sentences or [], 1)]
         corpus = self.corpus
         null = (f"  null P {100 * corpus.null_precision:.2f} R {100 * corpus.null_recall:.2f} "
                 f"F1 {100 * corpus.null_f1:.2f}") if corpus.null_f1 is not None else ""
-        lines.append(f"AER {100 * corpus.aer:.2f}  P {100 * corpus.precision:.2f}  "
+        precision = "n/a" if corpus.precision is None else f"{100 * corpus.precision:.2f}"
+        lines.append(f"AER {100 * corpus.aer:.2f}  P {precision}  "
                      f"R {100 * corpus.recall:.2f}  F1 {100 * corpus.f1:.2f}{null}  "
                      f"({corpus.sentences} sentences, {corpus.hypothesis_links} links, "
                      f"{corpus.sure_links} sure, {corpus.possible_links} possible)")
+        if corpus.precision is None:
+            lines.append("precision n/a: the hypothesis has no link")
         if self.signature is not None:
             lines.append(f"signature: {self.signature}")
         return "\n".join(lines)
@@ -203,15 +213,19 @@ def score_files(gold_path: str, hyp_path: str, **options) -> ScoreReport:
     gold = read_alignments(gold_path, settings.one_based)
     hyp, signature = read_hypotheses(hyp_path, settings.one_based)
     if len(gold) != len(hyp):
-        raise InputError(f"line counts differ: {gold_path} has {len(gold)} lines, {hyp_path} has "
-                         f"{len(hyp)}", hyp_path, min(len(gold), len(hyp)) + 1)
+        raise InputError(f"line counts differ: {shown_path(gold_path)} has {len(gold)} lines, {shown_path(hyp_path)} "
+                         f"has {len(hyp)}", gold_path if len(gold) < len(hyp) else hyp_path,
+                         min(len(gold), len(hyp)) + 1)
     lengths = None
     if settings.src is not None:
         lengths = [(len(s), len(t)) for s, t in ParallelInput(settings.src, settings.tgt)]
         if len(lengths) != len(gold):
-            raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", settings.src)
+            raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", settings.src,
+                             min(len(lengths), len(gold)) + 1)
+        check_lengths(gold, lengths, gold_path)
+        check_lengths(hyp, lengths, hyp_path)
     # A hypothesis is scored on every link it claims; "possible" marks in it count as links.
     links = [h.possible for h in hyp]
     sentences = ([score_alignments([g], [h], lengths and [lengths[k]]) for k, (g, h) in enumerate(zip(gold, links))]
-                 if settings.per_sentence else [])
+                 if settings.per_sentence else None)
     return ScoreReport(score_alignments(gold, links, lengths), sentences, signature)

@@ -13,10 +13,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-_NO_DEFAULT = dataclasses.MISSING
-
-
-def option(default: Any = _NO_DEFAULT, help: str = "", *flags: str, factory: Callable[[], Any] | None = None,
+def option(default: Any, help: str, *flags: str, factory: Callable[[], Any] | None = None,
            text: Any = None, parse: Callable[[Any], Any] | None = None, metavar: str | None = None,
            recorded: bool = True) -> Any:
     """A config field that is also a command-line option.
@@ -24,7 +21,7 @@ def option(default: Any = _NO_DEFAULT, help: str = "", *flags: str, factory: Cal
     Parameters
     ----------
     default : object
-        The library's default, which the CLI shows and uses too.
+        The library's default, which the CLI shows and uses too (ignored with ``factory``).
     help : str
         The option's help text.
     *flags : str

@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from pathlib import Path
 
 import numpy as np
 
-from ..encoding.models import checkpoint_metadata, names_embedded
-from ..errors import ConfigError
+from ..encoding.models import checkpoint_metadata, model_identity
+from ..errors import ConfigError, InputError
 from ..extractors import bind, get_extractor
 from ..extractors.registry import resolve_params
 from ..io.words import split_words
@@ -23,7 +22,6 @@ from .scorers import SCORERS, SimilarityScorer, SpanScorer
 # Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
 DEFAULT_CENTERING = "pair"
 CHUNK_PAIRS = 256
-EMBEDDED_NAME = "embedded-e5-small-q4"
 
 
 class Aligner:
@@ -85,8 +83,7 @@ class Aligner:
     def signature(self) -> str:
         from .. import __version__
 
-        model = EMBEDDED_NAME if names_embedded(self.config.model) else Path(self.config.model).resolve().name
-        return signature(__version__, model, self.scorer.signature, self.extractor,
+        return signature(__version__, model_identity(self.config.model), self.scorer.signature, self.extractor,
                          resolve_params(self.extractor, self.extractor_params), self.scorer.runtime.dtype_name)
 
     def align(self, src: str | Sequence[str], tgt: str | Sequence[str]) -> AlignedPair:
@@ -96,11 +93,20 @@ class Aligner:
     def align_batch(self, pairs: Sequence[tuple[str | Sequence[str], str | Sequence[str]]]) -> list[AlignedPair]:
         """Align a list of pairs, encoding all their sentences in shared batches; a string is
         split into words on spaces."""
-        pairs = [(_words(src), _words(tgt)) for src, tgt in pairs]
+        pairs = [_pair(pair) for pair in pairs]
         live = [k for k, (src, tgt) in enumerate(pairs) if src and tgt]
         results = [AlignedPair(src, tgt) for src, tgt in pairs]
-        for k, scores in zip(live, self.scorer.score_batch([pairs[k] for k in live])):
-            rows, cols = np.nonzero(self.extract(scores.matrix, scores.word_weights))  # row-major: sorted
+        try:
+            scored = self.scorer.score_batch([pairs[k] for k in live])
+        except InputError as exc:
+            if exc.pair is None:
+                raise
+            raise InputError(exc.reason, pair=live[exc.pair]) from None  # its index among ``pairs``
+        for k, scores in zip(live, scored):
+            links = self.extract(scores.matrix, scores.word_weights)
+            if scores.linkable is not None:
+                links &= np.outer(*scores.linkable)
+            rows, cols = np.nonzero(links)  # row-major: sorted
             results[k] = AlignedPair(*pairs[k], list(zip(rows.tolist(), cols.tolist())),
                                      scores.matrix[rows, cols].tolist())
         return results
@@ -116,7 +122,23 @@ class Aligner:
 
 
 def _words(side: str | Sequence[str]) -> list[str]:
-    return split_words(side) if isinstance(side, str) else list(side)
+    if isinstance(side, str):
+        return split_words(side)
+    words = list(side)
+    if not all(isinstance(word, str) for word in words):
+        raise ConfigError(f"a side of a pair is a string or a sequence of words (strings), not {side!r}")
+    return words
+
+
+def _pair(pair) -> tuple[list[str], list[str]]:
+    """A ``(source, target)`` pair as two lists of words."""
+    try:
+        if isinstance(pair, str):
+            raise ValueError(pair)
+        src, tgt = pair
+    except (TypeError, ValueError):
+        raise ConfigError(f"a pair is (source, target), not {pair!r}") from None
+    return _words(src), _words(tgt)
 
 
 def _resolve_scorer(scorer: str | None, metadata: dict, model, layer: int | None) -> type:

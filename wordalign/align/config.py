@@ -81,7 +81,7 @@ def signature(version: str, model: str, scorer: str, extractor: str, params: dic
     version : str
         wordalign's version.
     model : str
-        The model's name (:func:`model_name`).
+        The model's name (see :attr:`wordalign.align.aligner.Aligner.signature`).
     scorer : str
         :attr:`wordalign.align.scorers.Scorer.signature`.
     extractor : str

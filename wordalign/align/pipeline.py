@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import islice
 
 from tqdm import tqdm
 
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError, shown_path
 from ..io.links import format_pair
 from ..io.manifest import read_manifest
-from ..io.output import output_stream
-from ..io.text import ParallelInput
+from ..io.output import check_output, output_stream
+from ..io.text import STDIN, ParallelInput
 from ..options import build, split_options
 from .aligner import CHUNK_PAIRS, Aligner
 from .config import AlignConfig, RunOptions
@@ -75,6 +76,7 @@ def align_files(src: str, tgt: str | None = None, **options) -> AlignSummary:
     config, run = _configs(options)
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     begin, end = shard_range(run.shard, corpus.n_pairs)
+    check_output(run.output, [src, tgt], run.resume, run_record(corpus, run.shard))
     aligner = Aligner(config=config)
     return write_alignments(aligner, corpus, run, begin=begin, end=end)
 
@@ -103,6 +105,8 @@ def align_manifest(manifest: str, **options) -> list[AlignSummary]:
         raise ConfigError("--manifest lists inputs and outputs itself: give no -o or --shard with it")
     jobs = read_manifest(manifest)
     corpora = [ParallelInput(job.src, job.tgt) for job in jobs]  # every input checked first
+    for job, corpus in zip(jobs, corpora):
+        check_output(job.output, [job.src, job.tgt, manifest], run.resume, run_record(corpus, None))
     aligner = Aligner(config=config)
     return [write_alignments(aligner, corpus, replace(run, output=job.output)) for job, corpus in zip(jobs, corpora)]
 
@@ -111,8 +115,17 @@ def _configs(options: dict) -> tuple[AlignConfig, RunOptions]:
     """The alignment config and the run options among keyword arguments; no other is taken."""
     align_options, run_options, unknown = split_options(options, AlignConfig, RunOptions)
     if unknown:
-        raise ConfigError(f"unknown option {', '.join(sorted(unknown))}")
+        known = sorted(field.name for config in (AlignConfig, RunOptions) for field in fields(config))
+        raise ConfigError(f"unknown option {', '.join(sorted(unknown))}; it takes: {', '.join(known)}")
     return build(AlignConfig, align_options), build(RunOptions, run_options)
+
+
+def run_record(corpus: ParallelInput, shard: tuple[int, int] | None) -> dict:
+    """What identifies a run's output, but for the signature: its inputs (path and size) and shard."""
+    paths = [corpus.src_path] + ([corpus.tgt_path] if corpus.tgt_path else [])
+    return {"inputs": [[shown_path(path), None] if path == STDIN else [os.path.realpath(path), os.path.getsize(path)]
+                       for path in paths],
+            "shard": None if shard is None else list(shard)}
 
 
 def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *,
@@ -140,9 +153,11 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
     pairs = empty = 0
     show_bar = not run.quiet and sys.stderr.isatty()
     last = end if end is not None else corpus.n_pairs  # None for stdin
-    header = [json.dumps({"signature": aligner.signature})] if run.signature else []
+    # The first shard carries the header, so that the shards' outputs concatenated are the whole run's.
+    header = [json.dumps({"signature": aligner.signature})] if run.signature and begin == 0 else []
+    record = {**run_record(corpus, run.shard), "signature": aligner.signature, "header": bool(header)}
     with output_stream(run.output, run.resume, expected=None if last is None else last - begin,
-                       header=header) as (stream, done):
+                       header=header, record=record) as (stream, done):
         if done:
             log.info("resuming after %d complete lines of %s", done, run.output)
         first = begin + done
@@ -154,16 +169,22 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
         total = None if last is None else max(0, last - first)
         # A finished output has nothing left: do not encode its last chunk again.
         todo = islice(corpus, chunk_start, chunk_end) if total != 0 else iter(())
+        number = chunk_start  # the line (0-based) of the next pair to come
         with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
-            aligned = aligner.align_stream(todo, CHUNK_PAIRS)
-            for number, pair in enumerate(aligned, chunk_start):
-                if number < first or (end is not None and number >= end):
-                    continue
-                stream.write(format_pair(pair, run.output_format) + "\n")
-                stream.flush()  # complete lines reach the file as they are made
-                pairs += 1
-                empty += not (pair.src and pair.tgt)
-                bar.update()
+            try:
+                for pair in aligner.align_stream(todo, CHUNK_PAIRS):
+                    number += 1
+                    if number <= first or (end is not None and number > end):
+                        continue
+                    stream.write(format_pair(pair, run.output_format) + "\n")
+                    stream.flush()  # complete lines reach the file as they are made
+                    pairs += 1
+                    empty += not (pair.src and pair.tgt)
+                    bar.update()
+            except InputError as exc:  # about one pair of the chunk that begins at ``number``
+                if exc.pair is None:
+                    raise
+                raise exc.located(corpus.src_path, number + exc.pair + 1) from None
     summary = AlignSummary(pairs, empty, scorer.windowed_sentences - windowed_before,
                            time.perf_counter() - started, scorer.device, aligner.signature)
     if empty:

@@ -51,7 +51,12 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8")
     logging.basicConfig(level=logging.INFO, format="wordalign: %(message)s", stream=sys.stderr)
-    sys.exit(run())
+    try:
+        code = run()
+    except KeyboardInterrupt:  # between typer's handler and ours: while starting or exiting
+        typer.echo("wordalign: interrupted", err=True)
+        code = INTERRUPTED
+    sys.exit(code)
 
 
 __all__ = ["app", "main", "run"]

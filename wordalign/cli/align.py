@@ -29,7 +29,7 @@ def align(
         align_files(src, tgt, **options)
         return
     if src is not None:
-        raise ConfigError("--manifest lists inputs and outputs itself: give no SRC, TGT, -o or --shard with it")
+        raise ConfigError("--manifest lists the inputs itself: give no SRC or TGT with it")
     align_manifest(manifest, **options)
 
 

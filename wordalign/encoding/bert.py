@@ -119,6 +119,8 @@ class BertEncoder(nn.Module):
         return self
 
     def forward(self, input_ids, attention_mask=None, output_hidden_states=True):
+        """Hidden states of the embeddings and of every block (always: ``output_hidden_states``
+        is taken only to be called as transformers' models are)."""
         mask = None
         if attention_mask is not None and not bool(attention_mask.all()):
             n = input_ids.shape[1]  # a boolean mask over keys, as transformers gives SDPA
@@ -126,7 +128,7 @@ class BertEncoder(nn.Module):
         states = [self.embeddings(input_ids)]
         for layer in self.encoder.layer:
             states.append(layer(states[-1], mask))
-        return SimpleNamespace(hidden_states=tuple(states), last_hidden_state=states[-1])
+        return SimpleNamespace(hidden_states=tuple(states))
 
     @classmethod
     def from_directory(cls, directory: Path) -> BertEncoder:

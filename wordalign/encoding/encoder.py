@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..errors import ConfigError
 from .models import LoadedEncoder, load_encoder
-from .pooling import pad_sequences, plan_windows, pool_words
+from .pooling import length_sorted_batches, pad_sequences, plan_windows, pool_words
 from .runtime import Runtime, sequence_limit
 from .tokenization import SubwordMapper, TokenizedSentence
-
-log = logging.getLogger(__name__)
 
 # Hidden-state index used when none is given: for the embedded encoder it was chosen on the
 # dev splits (benchmarks/sweep.py); for other encoders two thirds of the depth, which is
@@ -74,6 +71,10 @@ class WordEncoder:
         self.mapper = SubwordMapper(loaded.tokenizer)
         self.pad_id = loaded.tokenizer.pad_token_id or 0
         self.max_length = sequence_limit(loaded.tokenizer, config, max_length)
+        probe = self.mapper([["x"]])[0]
+        if self.max_length - len(probe.prefix) - len(probe.suffix) < 1:  # before any output is opened
+            raise ConfigError(f"max_length {self.max_length} leaves no room for words: the model adds "
+                              f"{len(probe.prefix) + len(probe.suffix)} special tokens to every input")
         self.hidden_size = config.hidden_size
         self.windowed_sentences = 0
 
@@ -146,10 +147,7 @@ class WordEncoder:
             ``(segment indices, input_ids, attention_mask)``, the tensors ``(batch, longest)``
             on the CPU (:func:`~wordalign.encoding.pooling.pad_sequences`).
         """
-        order = sorted(range(len(segments)), key=lambda k: len(segments[k]))
-        size = self.runtime.batch_size
-        for begin in range(0, len(order), size):
-            batch = order[begin : begin + size]
+        for batch in length_sorted_batches([len(segment) for segment in segments], self.runtime.batch_size):
             yield (batch, *pad_sequences([segments[k] for k in batch], self.pad_id))
 
     def hidden_states(self, ids, mask) -> tuple:
@@ -223,7 +221,8 @@ def drop_layers_above(model, layer: int):
     """
     encoder = getattr(model.base_model, "encoder", None)
     blocks = getattr(encoder, "layer", None)
-    if blocks is not None and layer < len(blocks):
-        encoder.layer = blocks[:layer]
-        model.config.num_hidden_layers = layer
+    keep = max(layer, 1)  # layer 0 (the embeddings) keeps one block: a model without blocks cannot run
+    if blocks is not None and keep < len(blocks):
+        encoder.layer = blocks[:keep]
+        model.config.num_hidden_layers = keep
     return model

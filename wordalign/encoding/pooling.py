@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -70,6 +70,22 @@ def plan_windows(n_tokens: int, width: int) -> tuple[list[int], np.ndarray]:
     begin = np.asarray(starts)[None, :]
     margin = np.minimum(positions - begin, begin + width - 1 - positions)
     return starts, margin.argmax(axis=1)
+
+
+def length_sorted_batches(lengths: Sequence[int], size: int) -> Iterator[list[int]]:
+    """Indices sorted by length (stably), in batches of at most ``size``: sequences of similar
+    length share a batch, so padding is small.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+        The length of each sequence.
+    size : int
+        Sequences per batch.
+    """
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    for begin in range(0, len(order), size):
+        yield order[begin : begin + size]
 
 
 def pad_sequences(sequences: Sequence[Sequence[int]], pad_id: int):

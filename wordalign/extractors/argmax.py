@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .directions import combine_directions
+from typing import Annotated
+
+from .directions import DIRECTIONS, combine_directions
+from .registry import OneOf
 
 
 def forward_argmax(similarity: np.ndarray) -> np.ndarray:
@@ -19,7 +22,7 @@ def reverse_argmax(similarity: np.ndarray) -> np.ndarray:
     return forward_argmax(similarity.T).T
 
 
-def argmax(similarity: np.ndarray, *, direction: str = "intersection") -> np.ndarray:
+def argmax(similarity: np.ndarray, *, direction: Annotated[str, OneOf(DIRECTIONS)] = "intersection") -> np.ndarray:
     """Links where a word is the most similar to its partner: forward, reverse, or both.
 
     ``A = {(i, j) : j = argmax_j' S[i, j'] and i = argmax_i' S[i', j]}`` for ``intersection``;

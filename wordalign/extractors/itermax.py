@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from typing import Annotated
+
 from .argmax import argmax
+from .registry import Range
 
 
-def itermax(similarity: np.ndarray, *, iterations: int = 2, alpha: float = 0.8) -> np.ndarray:
+def itermax(similarity: np.ndarray, *, iterations: Annotated[int, Range(1)] = 2,
+            alpha: Annotated[float, Range(0, 1, open_low=True)] = 0.8) -> np.ndarray:
     """Mutual argmax, repeated to give still-unaligned words a second chance.
 
     Round 1 is the argmax intersection. In each later round, with ``u_i``/``u_j`` = 1 for a

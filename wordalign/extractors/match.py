@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 
+from .registry import Range
 
-def match(similarity: np.ndarray, *, min_similarity: float = 0.2) -> np.ndarray:
+
+def match(similarity: np.ndarray, *, min_similarity: Annotated[float, Range(-1, 1)] = 0.2) -> np.ndarray:
     """One-to-one links maximizing the summed similarity (the Hungarian algorithm).
 
     ``A = argmax_{M matching} sum_{(i, j) in M} S[i, j]``, then links with

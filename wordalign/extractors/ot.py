@@ -13,13 +13,23 @@ from __future__ import annotations
 import logging
 import warnings
 
+from typing import Annotated
+
 import numpy as np
 
 from ..errors import ConfigError
+from .registry import OneOf, Range
 
 log = logging.getLogger(__name__)
 MARGINALS = ("uniform", "norm")
 LINK_RULES = ("share", "mutual")
+
+
+# Parameters every OT extractor takes, with the values they allow.
+Share = Annotated[float, Range(0, 1, open_high=True)]
+Distortion = Annotated[float, Range(0)]
+Marginals = Annotated[str, OneOf(MARGINALS)]
+Links = Annotated[str, OneOf(LINK_RULES)]
 
 
 def transport_cost(similarity: np.ndarray, distortion: float = 0.0) -> np.ndarray:
@@ -133,8 +143,8 @@ def unbalanced_plan(similarity: np.ndarray, *, reg: float, reg_m: float, distort
     return _solve_safely(solve, cost, a, b, "unbalanced sinkhorn"), a, b
 
 
-def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float = 0.4,
-                distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
+def ot_balanced(similarity: np.ndarray, *, reg: Annotated[float, Range(0)] = 0.05, threshold: Share = 0.4,
+                distortion: Distortion = 0.1, marginals: Marginals = "uniform", links: Links = "share",
                 word_weights=None) -> np.ndarray:
     """Balanced optimal transport: all mass moves, ``P 1 = a``, ``P^T 1 = b``.
 
@@ -169,8 +179,9 @@ def ot_balanced(similarity: np.ndarray, *, reg: float = 0.05, threshold: float =
     return links_from_plan(plan, a, b, threshold, links)
 
 
-def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 0.1, distortion: float = 0.1,
-               marginals: str = "uniform", links: str = "mutual", word_weights=None) -> np.ndarray:
+def ot_partial(similarity: np.ndarray, *, mass: Annotated[float, Range(0, 1, open_low=True)] = 0.8,
+               threshold: Share = 0.1, distortion: Distortion = 0.1, marginals: Marginals = "uniform",
+               links: Links = "mutual", word_weights=None) -> np.ndarray:
     """Partial optimal transport: only a fraction ``mass`` of the mass moves.
 
     ``P = argmin_{P >= 0, P1 <= a, P^T 1 <= b, 1^T P 1 = m} <P, C>`` with ``m = mass`` (both
@@ -204,8 +215,9 @@ def ot_partial(similarity: np.ndarray, *, mass: float = 0.8, threshold: float = 
     return links_from_plan(plan, a, b, threshold, links)
 
 
-def ot_unbalanced(similarity: np.ndarray, *, reg: float = 0.05, reg_m: float = 0.3, threshold: float = 0.2,
-                  distortion: float = 0.1, marginals: str = "uniform", links: str = "share",
+def ot_unbalanced(similarity: np.ndarray, *, reg: Annotated[float, Range(0, open_low=True)] = 0.05,
+                  reg_m: Annotated[float, Range(0, open_low=True)] = 0.3, threshold: Share = 0.2,
+                  distortion: Distortion = 0.1, marginals: Marginals = "uniform", links: Links = "share",
                   word_weights=None) -> np.ndarray:
     """Unbalanced optimal transport: marginals are soft, penalized by KL divergence.
 

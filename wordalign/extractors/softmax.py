@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .directions import combine_directions
+from typing import Annotated
+
+from .directions import DIRECTIONS, combine_directions
+from .registry import OneOf, Range
 
 
 def softmax(values: np.ndarray, axis: int) -> np.ndarray:
@@ -13,8 +16,9 @@ def softmax(values: np.ndarray, axis: int) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-def softmax_threshold(similarity: np.ndarray, *, temperature: float = 0.07,
-                      threshold: float = 0.25, direction: str = "intersection") -> np.ndarray:
+def softmax_threshold(similarity: np.ndarray, *, temperature: Annotated[float, Range(0, open_low=True)] = 0.07,
+                      threshold: Annotated[float, Range(0, 1, open_high=True)] = 0.25,
+                      direction: Annotated[str, OneOf(DIRECTIONS)] = "intersection") -> np.ndarray:
     """Links whose probability exceeds a threshold: in both directions, in one, or in either.
 
     ``P_fwd = softmax_j(S / T)``, ``P_rev = softmax_i(S / T)``;

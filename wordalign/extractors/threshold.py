@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 
+from .registry import Range
 
-def threshold_links(scores: np.ndarray, *, threshold: float = 0.4) -> np.ndarray:
+
+def threshold_links(scores: np.ndarray, *, threshold: Annotated[float, Range(0, 1, open_low=True)] = 0.4) -> np.ndarray:
     """Links whose score is at least a threshold (span-prediction probabilities).
 
     ``A = {(i, j) : M[i, j] >= c}``. On the averaged probabilities of both span directions,

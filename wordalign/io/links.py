@@ -10,7 +10,8 @@ from ..errors import ConfigError, InputError
 from ..types import AlignedPair, GoldAlignment, Link
 from .text import iter_lines
 
-_LINK = re.compile(r"^(\d+)([-?p])(\d+)$")
+# ASCII digits only (\\d would take other scripts' digits); an optional ``:score`` suffix.
+_LINK = re.compile(r"^([0-9]+)([-?p])([0-9]+)(?::([^:]+))?$")
 # What ``wordalign align --format`` writes.
 FORMATS = ("pharaoh", "scores", "jsonl")
 
@@ -25,17 +26,40 @@ def parse_links(text: str, path: str = "<string>", number: int = 0,
         0-based links; ``possible`` is the union of sure and possible links (Och & Ney 2003).
     """
     sure, possible = set(), set()
-    shift = 1 if one_based else 0
     for token in text.split():
-        token = token.split(":", 1)[0]  # a per-link score suffix is not part of the link
         match = _LINK.match(token)
-        if not match:
-            raise InputError(f"malformed link {token!r} (expected i-j, i?j or ipj)", path, number)
-        i, j = int(match.group(1)) - shift, int(match.group(3)) - shift
-        if i < 0 or j < 0:
-            raise InputError(f"link {token!r} has an index below 1 but --one-based was given", path, number)
-        (sure if match.group(2) == "-" else possible).add((i, j))
+        if not match or (match.group(4) is not None and not _is_number(match.group(4))):
+            raise InputError(f"malformed link {token!r} (expected i-j, i?j or ipj, optionally with :score)",
+                             path, number)
+        link = _zero_based(int(match.group(1)), int(match.group(3)), one_based, token, path, number)
+        (sure if match.group(2) == "-" else possible).add(link)
     return GoldAlignment(frozenset(sure), frozenset(sure | possible))
+
+
+def _zero_based(i: int, j: int, one_based: bool, token: str, path: str, number: int) -> Link:
+    """A link read from a file, 0-based: indices below the first (0, or 1 with ``one_based``) are refused."""
+    first = 1 if one_based else 0
+    if i < first or j < first:
+        raise InputError(f"link {token!r} has an index below {first}"
+                         + (" but --one-based was given" if one_based else ""), path, number)
+    return i - first, j - first
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.isascii()
+
+
+def check_lengths(alignments: Sequence[GoldAlignment], lengths: Sequence[tuple[int, int]], path: str) -> None:
+    """Refuse a link that points past the end of its sentence (``lengths``: words per side)."""
+    for number, (alignment, (n_src, n_tgt)) in enumerate(zip(alignments, lengths), 1):
+        beyond = sorted((i, j) for i, j in alignment.possible if i >= n_src or j >= n_tgt)
+        if beyond:
+            raise InputError(f"link {beyond[0][0]}-{beyond[0][1]} points past the sentence ({n_src} source, "
+                             f"{n_tgt} target words)", path, number)
 
 
 def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
@@ -69,12 +93,11 @@ def read_hypotheses(path: str, one_based: bool = False) -> tuple[list[GoldAlignm
             if number == 1 and set(record) == {"signature"}:
                 signature = str(record["signature"])
                 continue
-            links = {(int(i), int(j)) for i, j in record["links"]}
+            pairs = [(int(i), int(j)) for i, j in record["links"]]
         except (ValueError, TypeError, KeyError):
             raise InputError("expected a JSON object with 'links' (wordalign align --format jsonl)",
                              path, number) from None
-        shift = 1 if one_based else 0
-        links = frozenset((i - shift, j - shift) for i, j in links)
+        links = frozenset(_zero_based(i, j, one_based, f"{i}-{j}", path, number) for i, j in pairs)
         alignments.append(GoldAlignment(links, links))
     return alignments, signature
 

@@ -5,27 +5,31 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import BinaryIO
 
-from ..errors import InputError
+from ..errors import STDIN, ConfigError, InputError, shown_path
 from .words import split_words
 
-STDIN = "-"
 SEPARATOR = "|||"
+BOM = "\ufeff"
 
 
 def _decode(raw: bytes, path: str, number: int) -> str:
     try:
-        return raw.decode("utf-8").rstrip("\n").rstrip("\r")
+        line = raw.decode("utf-8").rstrip("\n").rstrip("\r")
     except UnicodeDecodeError as exc:
         raise InputError(f"invalid UTF-8 at byte {exc.start} of the line", path, number) from None
+    # A byte-order mark starts some files written on Windows; it is not text (as a word it
+    # would shift every index of the line).
+    return line.removeprefix(BOM) if number == 1 else line
 
 
 def iter_lines(path: str) -> Iterator[str]:
     """Yield decoded lines of a file (or stdin for ``-``), failing with ``file:line`` on bad UTF-8."""
     if path == STDIN:
         stream: BinaryIO = sys.stdin.buffer
-        yield from (_decode(raw, "<stdin>", n) for n, raw in enumerate(stream, 1))
+        yield from (_decode(raw, path, n) for n, raw in enumerate(stream, 1))
         return
     try:
         with open(path, "rb") as stream:
@@ -72,8 +76,16 @@ class ParallelInput:
     n_pairs: int | None = field(default=None, init=False)
 
     def __post_init__(self):
-        if self.src_path != STDIN:
+        if self.src_path == STDIN and self.tgt_path == STDIN:
+            raise ConfigError("SRC and TGT cannot both be standard input: give a file for one of them, "
+                              "or 'src ||| tgt' lines on standard input as SRC alone")
+        if STDIN not in (self.src_path, self.tgt_path):
             self.n_pairs = self._validate()
+        else:  # the file side is checked now; standard input only as it streams
+            for path in (self.src_path, self.tgt_path):
+                if path not in (None, STDIN):
+                    for _ in iter_lines(path):
+                        pass
 
     def _validate(self) -> int:
         if self.tgt_path is None:
@@ -84,11 +96,18 @@ class ParallelInput:
         src_count = sum(1 for _ in iter_lines(self.src_path))
         tgt_count = sum(1 for _ in iter_lines(self.tgt_path))
         if src_count != tgt_count:
-            short = self.src_path if src_count < tgt_count else self.tgt_path
-            raise InputError(f"line counts differ: {self.src_path} has {src_count} lines, "
-                             f"{self.tgt_path} has {tgt_count}; the files must be line-aligned",
-                             short, min(src_count, tgt_count) + 1)
+            raise self._mismatch(src_count, tgt_count)
         return src_count
+
+    def _mismatch(self, src_count: int, tgt_count: int, streamed: bool = False) -> InputError:
+        """The error for files of different lengths, naming the shorter one where it ends; a
+        side still ``streamed`` has at least its count."""
+        short = self.src_path if src_count < tgt_count else self.tgt_path
+        longer = max(src_count, tgt_count)
+        src, tgt = (f"{shown_path(path)} has {count}{' or more' if streamed and count == longer else ''}"
+                    for path, count in ((self.src_path, src_count), (self.tgt_path, tgt_count)))
+        return InputError(f"line counts differ: {src} lines, {tgt}; the files must be line-aligned",
+                          short, min(src_count, tgt_count) + 1)
 
     def lines(self) -> Iterator[tuple[str, str]]:
         """The raw source and target text of each pair, in order."""
@@ -96,7 +115,10 @@ class ParallelInput:
             for number, line in enumerate(iter_lines(self.src_path), 1):
                 yield _split_pair(line, self.src_path, number)
             return
-        yield from zip(iter_lines(self.src_path), iter_lines(self.tgt_path), strict=True)
+        for number, (src, tgt) in enumerate(zip_longest(iter_lines(self.src_path), iter_lines(self.tgt_path)), 1):
+            if src is None or tgt is None:  # only where standard input is one side: files are counted first
+                raise self._mismatch(number - (src is None), number - (tgt is None), streamed=True)
+            yield src, tgt
 
     def __iter__(self) -> Iterator[tuple[list[str], list[str]]]:
         for src, tgt in self.lines():

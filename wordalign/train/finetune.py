@@ -19,11 +19,18 @@ from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError
 from ..extractors import bind, get_extractor
 from ..io.text import STDIN
-from ..io.words import WORD_SPLITS
+from ..io.words import word_splitter
 from ..options import build, option, parse_params, recorded
 from .checkpoint import write_checkpoint
 from .corpus import ParallelCorpus
-from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
+from .loop import (
+    BUCKET_BATCHES,
+    check_training,
+    length_bucketed,
+    moving_average,
+    optimizer_and_schedule,
+    optimizer_step,
+)
 from .objectives import centered_cosine, parallel_identification_loss, self_training_loss
 
 log = logging.getLogger("wordalign")
@@ -73,13 +80,11 @@ class FinetuneConfig(RuntimeOptions):
         unknown = set(self.objectives) - set(OBJECTIVES)
         if not self.objectives or unknown:
             raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
-        for name in ("epochs", "batch_size", "save_every", "max_tokens"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1")
-        if self.split not in WORD_SPLITS:
-            raise ConfigError(f"split must be one of {', '.join(WORD_SPLITS)}, not {self.split!r}")
-        if self.dtype == "float16":
-            raise ConfigError("fine-tuning runs in float32 or bfloat16 autocast; float16 would need loss scaling")
+        check_training(self, ("epochs", "batch_size", "save_every", "max_tokens"))
+        if self.layer is not None and self.layer < 1:
+            raise ConfigError(f"layer {self.layer}: fine-tuning trains the blocks up to the alignment layer, and "
+                              "layer 0 (the word embeddings) stays frozen; choose a layer of 1 or more")
+        word_splitter(self.split)  # checks the name
 
 
 @dataclass
@@ -140,7 +145,7 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     config = build(FinetuneConfig, options)
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
-    config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **config.guide_params})
+    config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **(config.guide_params or {})})
     target_links = bind(config.guide, config.guide_params)  # checked before anything loads
     out = Path(output_dir)
     _check_output_dir(out, config.resume)

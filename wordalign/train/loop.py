@@ -7,9 +7,33 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+from ..errors import ConfigError
+
 Item = TypeVar("Item")
 # Items sorted together for length bucketing, in batches.
 BUCKET_BATCHES = 50
+
+
+def check_training(config, counts: Sequence[str]) -> None:
+    """Refuse, before anything loads, a training config that cannot train.
+
+    Parameters
+    ----------
+    config
+        A training config: its ``learning_rate``, ``warmup`` and ``dtype`` are checked.
+    counts : sequence of str
+        Its fields that must be at least 1 where set (epochs, batch size, ...).
+    """
+    for name in counts:
+        value = getattr(config, name)
+        if value is not None and value < 1:
+            raise ConfigError(f"{name} must be at least 1, not {value}")
+    if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
+        raise ConfigError(f"learning_rate must be a positive number, not {config.learning_rate}")
+    if not 0 <= config.warmup <= 1:
+        raise ConfigError(f"warmup is a share of the steps, between 0 and 1, not {config.warmup}")
+    if config.dtype == "float16":
+        raise ConfigError("training runs in float32 or bfloat16 autocast; float16 would need loss scaling")
 
 
 def optimizer_and_schedule(model, learning_rate: float, total_steps: int, warmup: float):

@@ -1,4 +1,4 @@
-"""Fine-tuning objectives on word vectors of parallel sentences (differentiable, in torch)."""
+"""Training objectives (differentiable, in torch): self-training and PSI on word vectors, span prediction."""
 
 from __future__ import annotations
 

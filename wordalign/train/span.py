@@ -31,7 +31,14 @@ from ..extractors import get_extractor
 from ..options import build, option, recorded
 from ..types import GoldAlignment
 from .checkpoint import write_checkpoint
-from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
+from .loop import (
+    BUCKET_BATCHES,
+    check_training,
+    length_bucketed,
+    moving_average,
+    optimizer_and_schedule,
+    optimizer_step,
+)
 from .objectives import span_loss
 from .tune import DevTuning, read_gold_set, resolved_path, tune_on_dev
 
@@ -55,7 +62,7 @@ class SpanTrainConfig(RuntimeOptions):
         "default: the embedded one.")
     blocks: int | None = option(
         None, "Keep the first N transformer blocks (default: the model's alignment layer; all of a "
-        "train-span checkpoint).")
+        "train-span checkpoint). --layers is its former name.", "--blocks", "--layers")
     links: str = option("all", "all (sure and possible) | sure: which gold links to learn.")
     marker: str | None = option(None, "Word put before and after the query word (default: the model's, else •).")
     epochs: int = option(3, "Most passes over the data.")
@@ -69,12 +76,7 @@ class SpanTrainConfig(RuntimeOptions):
     def __post_init__(self):
         if self.links not in LINKS:
             raise ConfigError(f"links must be one of {', '.join(LINKS)}, not {self.links!r}")
-        for name in ("epochs", "patience", "batch_size", "blocks"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise ConfigError(f"{name} must be at least 1")
-        if self.dtype == "float16":
-            raise ConfigError("training runs in float32 or bfloat16 autocast; float16 would need loss scaling")
+        check_training(self, ("epochs", "patience", "batch_size", "blocks"))
         dev_files = (self.dev_src, self.dev_tgt, self.dev_gold)
         if any(dev_files) and not all(dev_files):
             raise ConfigError("a dev split needs all three of dev_src, dev_tgt and dev_gold")

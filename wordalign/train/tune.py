@@ -15,7 +15,7 @@ from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError, InputError
 from ..evaluation import AlignmentScore, score_alignments
 from ..extractors import bind
-from ..io.links import read_alignments
+from ..io.links import check_lengths, read_alignments
 from ..io.text import STDIN, ParallelInput
 from ..options import build
 from ..types import GoldAlignment
@@ -53,10 +53,9 @@ def read_gold_set(src: str, tgt: str, gold: str) -> tuple[list[tuple[list[str], 
     pairs = list(ParallelInput(src, tgt))
     links = read_alignments(gold)
     if len(links) != len(pairs):
-        raise InputError(f"{len(links)} lines of links for {len(pairs)} sentence pairs", gold)
-    for number, ((s, t), alignment) in enumerate(zip(pairs, links), 1):
-        if any(i >= len(s) or j >= len(t) for i, j in alignment.possible):
-            raise InputError(f"a link points past the sentence ({len(s)} source, {len(t)} target words)", gold, number)
+        raise InputError(f"{len(links)} lines of links for {len(pairs)} sentence pairs", gold,
+                         min(len(links), len(pairs)) + 1)
+    check_lengths(links, [(len(s), len(t)) for s, t in pairs], gold)
     return pairs, links
 
 

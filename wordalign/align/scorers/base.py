@@ -21,10 +21,14 @@ class PairScores:
         ``(source words, target words)`` scores: cosine similarities or link probabilities.
     word_weights : tuple of numpy.ndarray, optional
         Source and target word weights (word-vector norms) for extractors that take them.
+    linkable : tuple of numpy.ndarray, optional
+        Source and target boolean masks of the words that may have links (None: all); the
+        scorer has nothing to say about the others, so no extractor's choice counts for them.
     """
 
     matrix: np.ndarray
     word_weights: tuple[np.ndarray, np.ndarray] | None = None
+    linkable: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class Scorer(Protocol):

@@ -48,15 +48,28 @@ def cosine_similarity(src: np.ndarray, tgt: np.ndarray, centering: str = "pair")
     unrelated words are high and close together. Removing a local mean (a per-sentence form
     of the centering of Mu & Viswanath 2018, "All-but-the-Top") spreads them out; it is
     computed from the pair alone, so results do not depend on batching. A zero vector
-    (a word its tokenizer could not encode) has similarity 0 to everything.
+    (a word its tokenizer could not encode, see :func:`encoded_words`) takes no part in the
+    means and has similarity 0 to everything.
     """
-    if check_centering(centering) == "sentence":
+    check_centering(centering)
+    src_ok, tgt_ok = encoded_words(src, tgt)
+    if not (src_ok.all() and tgt_ok.all()):
+        matrix = np.zeros((len(src), len(tgt)))
+        matrix[np.ix_(src_ok, tgt_ok)] = cosine_similarity(src[src_ok], tgt[tgt_ok], centering)
+        return matrix
+    if centering == "sentence":
         src = src - src.mean(axis=0) if len(src) > 1 else src
         tgt = tgt - tgt.mean(axis=0) if len(tgt) > 1 else tgt
     elif centering == "pair":
         mean = np.concatenate([src, tgt]).mean(axis=0)
         src, tgt = src - mean, tgt - mean
     return _unit_rows(src) @ _unit_rows(tgt).T
+
+
+def encoded_words(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which source and target words have a vector: a word its tokenizer turned into no
+    subword at all (a control character, a lone combining mark) has a zero vector."""
+    return np.abs(src).sum(axis=1) > 0, np.abs(tgt).sum(axis=1) > 0
 
 
 class SimilarityScorer:
@@ -71,7 +84,7 @@ class SimilarityScorer:
     centering : {"sentence", "pair", "none"}
         See :func:`cosine_similarity`.
     word_weights : bool
-        Also return the word-vector norms (for extractors with ``marginals=norm``).
+        Also return the word-vector norms, for extractors that take word weights (OT's ``marginals=norm``).
     device, dtype, batch_size, max_length
         As for :class:`~wordalign.encoding.encoder.WordEncoder`.
 
@@ -106,8 +119,9 @@ class SimilarityScorer:
         return f"scorer:{self.name}|layer:{self.encoder.layer}|centering:{self.centering}"
 
     def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[PairScores]:
-        """The :func:`cosine_similarity` matrix of each pair, all sentences encoded in shared batches."""
+        """The :func:`cosine_similarity` matrix of each pair, all sentences encoded in shared batches;
+        a word without a vector (:func:`encoded_words`) is not linkable."""
         vectors = self.encoder.embed([src for src, _ in pairs] + [tgt for _, tgt in pairs])
         return [PairScores(cosine_similarity(src, tgt, self.centering),
-                           word_norms(src, tgt) if self.word_weights else None)
+                           word_norms(src, tgt) if self.word_weights else None, encoded_words(src, tgt))
                 for src, tgt in zip(vectors[: len(pairs)], vectors[len(pairs) :])]

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...encoding.encoder import WordEncoder
 from ...encoding.models import LoadedEncoder, load_encoder
-from ...encoding.pooling import pad_sequences
+from ...encoding.pooling import length_sorted_batches, pad_sequences
 from ...encoding.runtime import Runtime, sequence_limit
 from ...errors import ConfigError, InputError
 from ...extractors import get_extractor
@@ -327,16 +327,16 @@ class SpanScorer:
 
         queries, owners = [], []
         for k, (src, tgt) in enumerate(pairs):
-            queries += self.queries(src, tgt)
+            try:
+                queries += self.queries(src, tgt)
+            except InputError as exc:
+                raise InputError(exc.reason, pair=k) from None
             owners += [(k, 0, i) for i in range(len(src))] + [(k, 1, j) for j in range(len(tgt))]
         forward = [np.zeros((len(s), len(t)), dtype=np.float32) for s, t in pairs]
         reverse = [np.zeros((len(t), len(s)), dtype=np.float32) for s, t in pairs]
-        order = sorted(range(len(queries)), key=lambda q: len(queries[q].ids))
         self.model.eval()
-        size = self.runtime.batch_size
         with self.runtime.inference():
-            for begin in range(0, len(order), size):
-                batch = order[begin : begin + size]
+            for batch in length_sorted_batches([len(query.ids) for query in queries], self.runtime.batch_size):
                 ids, type_ids, mask, first, last, valid = collate([queries[q] for q in batch], self.pad_id)
                 start_logits, end_logits = span_logits(self.model, ids, type_ids, mask, self.device)
                 device = start_logits.device

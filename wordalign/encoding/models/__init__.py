@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -13,6 +14,7 @@ from ..tokenization import FastTokenizer
 from .embedded import embedded_model_dir
 
 EMBEDDED = "embedded"
+EMBEDDED_IDENTITY = "embedded-e5-small-q4"  # its name in signatures
 # Written by ``wordalign finetune`` next to config.json: how the checkpoint was made and
 # which layer it was trained to align with.
 CHECKPOINT_METADATA = "wordalign.json"
@@ -63,6 +65,17 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
         sooner, since transformers is never imported.
     """
     source, is_embedded = resolve_model(model)
+    try:
+        return _load(source, is_embedded, span_head, trainable)
+    except ModelError as exc:
+        if not is_embedded:
+            raise
+        # The conversion was checked file by file; what still fails to load is converted again, once.
+        log.warning("the converted embedded encoder cannot be loaded (%s); converting it again", exc)
+        return _load(str(embedded_model_dir(rebuild=True)), is_embedded, span_head, trainable)
+
+
+def _load(source: str, is_embedded: bool, span_head: bool, trainable: bool) -> LoadedEncoder:
     local = Path(source).expanduser()
     if local.exists() and not (local / "config.json").is_file():
         raise ModelError(f"{local} is not a Hugging Face model directory (no config.json)")
@@ -71,22 +84,46 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
 
         try:
             loaded = BertEncoder.from_directory(local), FastTokenizer.from_directory(local)
+            return LoadedEncoder(*loaded, source, is_embedded, read_metadata(local))
         except Exception as exc:  # the tokenizers library raises a bare Exception for a bad tokenizer.json
-            raise ModelError(f"cannot load the model in {local}: {exc}") from exc
-        return LoadedEncoder(*loaded, source, is_embedded, read_metadata(local))
+            log.debug("the fast path cannot load %s (%s); loading it with transformers", local, exc)
     return _load_with_transformers(source, local, is_embedded, span_head)
 
 
+# Tokenizer classes whose whole behaviour is in tokenizer.json (no Python-side options such as
+# do_lower_case): what the embedded conversion and its fine-tuned checkpoints save.
+PLAIN_TOKENIZERS = ("TokenizersBackend", "PreTrainedTokenizerFast")
+
+
 def _plain_bert(directory: Path) -> bool:
-    """Whether :class:`~wordalign.encoding.bert.BertEncoder` runs this directory's model, without
-    importing torch to find out: a BERT encoder with safetensors weights and a ``tokenizer.json``."""
+    """Whether :class:`~wordalign.encoding.bert.BertEncoder` and
+    :class:`~wordalign.encoding.tokenization.FastTokenizer` run this directory's model as
+    transformers would, decided without importing torch: a BERT encoder with safetensors weights,
+    and a tokenizer that is all in ``tokenizer.json``. Anything else loads through transformers."""
     try:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        tokenizer = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
             and config.get("position_embedding_type", "absolute") == "absolute" and not config.get("is_decoder")
+            and tokenizer.get("tokenizer_class") in PLAIN_TOKENIZERS
             and (directory / "model.safetensors").is_file() and (directory / "tokenizer.json").is_file())
+
+
+def model_identity(model: str | os.PathLike | None) -> str:
+    """A model's name in signatures: the embedded encoder's, or a directory's name with a digest
+    of its configuration, metadata and weight sizes (two checkpoints both called ``model`` differ)."""
+    if names_embedded(model):
+        return EMBEDDED_IDENTITY
+    directory = Path(model).expanduser().resolve()
+    digest = hashlib.sha256()
+    for name in ("config.json", CHECKPOINT_METADATA):
+        if (directory / name).is_file():
+            digest.update((directory / name).read_bytes())
+    for path in sorted(directory.glob("*.safetensors")) + sorted(directory.glob("*.bin")):
+        digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    return f"{directory.name}@{digest.hexdigest()[:8]}"
 
 
 def _load_with_transformers(source: str, local: Path, is_embedded: bool, span_head: bool) -> LoadedEncoder:

