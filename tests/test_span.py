@@ -249,3 +249,19 @@ def test_cli_refuses_span_options_that_do_not_fit_the_model(tiny_model, tiny_fil
     assert run(["align", src, tgt, "--model", str(out), "--centering", "pair", "-q"]) == 2
     assert "a span model has none" in capsys.readouterr().err
     assert run(["align", src, tgt, "--scorer", "cosine", "-q"]) == 2
+
+
+def test_a_sentence_too_long_for_the_span_model_names_its_file_and_line_and_leaves_no_output(tiny_model, tmp_path,
+                                                                                               capsys):
+    out, _ = tiny_model
+    src = tmp_path / "src.txt"
+    src.write_text("Das Haus\n" * 300 + "Das Haus\n", encoding="utf-8")
+    tgt = tmp_path / "tgt.txt"
+    tgt.write_text("The house\n" * 300 + " ".join(f"w{i}" for i in range(60)) + "\n", encoding="utf-8")
+    hyp = tmp_path / "out.pharaoh"
+    code = run(["align", str(src), str(tgt), "--model", str(out), "--max-length", "40", "-o", str(hyp),
+                "--dtype", "float32", "-q"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"{src}:301: a sentence of 60 words is too long to be searched for a span" in err
+    assert not hyp.exists() and not (tmp_path / "out.pharaoh.part").exists()

@@ -33,9 +33,10 @@ def test_bare_metaspace_is_left_out_of_pooling(mapper):
     assert set(sentence.word_of_token[sentence.word_of_token >= 0]) == {0, 1, 2}
 
 
-def test_a_word_that_is_only_a_metaspace_keeps_it(mapper):
-    (sentence,) = mapper([["a", "\u3000", "b"]])
-    assert 1 in sentence.word_of_token.tolist()
+def test_a_word_that_is_only_a_metaspace_or_unknown_has_nothing_to_pool(mapper):
+    (sentence,) = mapper([["a", "\u3000", "\x00", "b"]])  # an ideographic space; a NUL byte (<unk>)
+    assert sentence.n_words == 4
+    assert 1 not in sentence.word_of_token.tolist() and 2 not in sentence.word_of_token.tolist()
 
 
 def test_a_word_without_pieces_is_counted(mapper):

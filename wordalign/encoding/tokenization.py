@@ -25,7 +25,7 @@ class TokenizedSentence:
         Subword ids of the words, in order, without special tokens.
     word_of_token : numpy.ndarray
         For each content token, the index of the word it belongs to, or ``-1`` for a token
-        that must not be pooled into its word (a bare ``▁`` shared by the next word).
+        that must not be pooled into its word (a bare ``▁``, ``<unk>``).
     n_words : int
         Number of words, including any word that produced no subword.
     """
@@ -51,7 +51,10 @@ class SubwordMapper:
     SentencePiece tokenizers (XLM-R, e5) emit a bare ``▁`` piece before words of scripts
     written without spaces (Japanese, Chinese). That piece carries no meaning of its own, yet
     it is the same for every such word; pooling it into each word pulls unrelated words
-    together. It is left out of the pooling whenever the word has other pieces.
+    together. It is left out of the pooling always, and so is the unknown piece (``<unk>``),
+    which stands for any character outside the vocabulary: a word made only of such pieces (a
+    NUL byte, a space of another script, whatever the normalizer removes) has nothing to encode
+    and gets no vector, so it is never linked.
     """
 
     def __init__(self, tokenizer):
@@ -63,6 +66,8 @@ class SubwordMapper:
         self.backend.no_truncation()
         self.backend.no_padding()
         self.bare_metaspace_id = self.backend.token_to_id(METASPACE)
+        self.contentless = [i for i in (self.bare_metaspace_id, getattr(tokenizer, "unk_token_id", None))
+                            if i is not None]
 
     def word_pieces(self, text: str) -> list[str]:
         """The tokenizer's pieces of ``text`` without the word-initial ``▁``: for a unigram
@@ -86,14 +91,8 @@ class SubwordMapper:
         prefix, suffix = ids[:first], ids[last + 1 :]
         content = ids[first : last + 1]
         owners = np.array([-1 if w is None else w for w in word_ids[first : last + 1]], dtype=np.int64)
-        if self.bare_metaspace_id is not None and len(content):
-            is_bare = np.asarray(content) == self.bare_metaspace_id
-            if is_bare.any():
-                pieces_per_word = np.bincount(owners[owners >= 0], minlength=n_words)
-                bare_per_word = np.bincount(owners[is_bare & (owners >= 0)], minlength=n_words)
-                has_other = pieces_per_word > bare_per_word
-                drop = is_bare & (owners >= 0) & has_other[np.maximum(owners, 0)]
-                owners = np.where(drop, -1, owners)
+        if self.contentless and len(content):
+            owners = np.where(np.isin(content, self.contentless), -1, owners)
         return TokenizedSentence(prefix, suffix, content, owners, n_words)
 
 
@@ -107,12 +106,13 @@ class FastTokenizer:
     Attributes
     ----------
     backend_tokenizer : tokenizers.Tokenizer
-    pad_token_id : int or None
+    pad_token_id, unk_token_id : int or None
     model_max_length : int
     """
 
     backend_tokenizer: object
     pad_token_id: int | None
+    unk_token_id: int | None
     model_max_length: int
     is_fast: bool = True
 
@@ -123,7 +123,8 @@ class FastTokenizer:
         backend = Tokenizer.from_file(str(directory / "tokenizer.json"))
         config_path = directory / "tokenizer_config.json"
         config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
-        pad = config.get("pad_token")
-        pad = pad.get("content") if isinstance(pad, dict) else pad
+        pad, unk = (config.get(key) for key in ("pad_token", "unk_token"))
+        pad, unk = (token.get("content") if isinstance(token, dict) else token for token in (pad, unk))
         return cls(backend, None if pad is None else backend.token_to_id(pad),
+                   None if unk is None else backend.token_to_id(unk),
                    int(config.get("model_max_length") or 1 << 30))  # unset: the model's positions decide

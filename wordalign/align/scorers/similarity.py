@@ -55,7 +55,8 @@ def cosine_similarity(src: np.ndarray, tgt: np.ndarray, centering: str = "pair")
     src_ok, tgt_ok = encoded_words(src, tgt)
     if not (src_ok.all() and tgt_ok.all()):
         matrix = np.zeros((len(src), len(tgt)))
-        matrix[np.ix_(src_ok, tgt_ok)] = cosine_similarity(src[src_ok], tgt[tgt_ok], centering)
+        if src_ok.any() and tgt_ok.any():
+            matrix[np.ix_(src_ok, tgt_ok)] = cosine_similarity(src[src_ok], tgt[tgt_ok], centering)
         return matrix
     if centering == "sentence":
         src = src - src.mean(axis=0) if len(src) > 1 else src
