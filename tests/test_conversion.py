@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,11 +94,20 @@ CONVERT = "from wordalign.encoding.models.embedded import embedded_model_dir; pr
 @pytest.mark.slow
 def test_concurrent_conversions_produce_one_complete_cache(tmp_path):
     env = dict(os.environ, WORDALIGN_CACHE=str(tmp_path))
-    procs = [subprocess.Popen([sys.executable, "-c", CONVERT], env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(2)]
-    outputs = [p.communicate(timeout=600)[0].strip() for p in procs]
+    procs = [subprocess.Popen([sys.executable, "-c", CONVERT], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs, errors = zip(*(p.communicate(timeout=600) for p in procs))
+    outputs = [output.strip() for output in outputs]
     assert all(p.returncode == 0 for p in procs)
     assert outputs[0] == outputs[1]
+    assert not any("%|" in error for error in errors)  # no progress bar of transformers' saving
     entries = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".convert")]
     assert entries == [os.path.basename(outputs[0])]
     assert {"config.json", "model.safetensors", "tokenizer.json"} <= set(os.listdir(outputs[0]))
+    # A damaged conversion (a disk that filled up) is converted again, not loaded.
+    weights = Path(outputs[0]) / "model.safetensors"
+    size = weights.stat().st_size
+    os.truncate(weights, size // 2)
+    again = subprocess.run([sys.executable, "-c", CONVERT], env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and again.stdout.strip() == outputs[0]
+    assert weights.stat().st_size == size
