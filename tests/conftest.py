@@ -46,3 +46,21 @@ def e5_reference(tmp_path_factory):
     model = lib.e5_load(str(weights).encode())
     assert model, "e5_load failed"
     return lib, model
+
+
+def interrupted_run(monkeypatch, argv: list[str], lines: int) -> None:
+    """Run ``wordalign ARGV`` in-process and press Ctrl-C once ``lines`` output lines are written."""
+    import wordalign.align.pipeline
+    from wordalign.cli import run
+
+    real, written = wordalign.align.pipeline.format_pair, []
+
+    def format_then_interrupt(*args):
+        if len(written) == lines:
+            raise KeyboardInterrupt
+        written.append(1)
+        return real(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(wordalign.align.pipeline, "format_pair", format_then_interrupt)
+        assert run(argv) == 130

@@ -19,7 +19,7 @@ import pytest
 from wordalign.cli import run
 from wordalign.align.pipeline import align_manifest
 
-from conftest import GOLD
+from conftest import GOLD, interrupted_run
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # Golden output is float32: `--dtype auto` picks bfloat16 only on CPUs that have it natively.
@@ -150,32 +150,11 @@ def test_bad_shard_is_a_usage_error(sample, capsys):
     assert "0 <= i < n" in capsys.readouterr().err
 
 
-def interrupt_after(monkeypatch, lines: int, argv=None, call=None):
-    """Run ``wordalign ARGV`` (or ``call()``) and press Ctrl-C once ``lines`` lines are written."""
-    import wordalign.align.pipeline
-
-    written, real = [], wordalign.align.pipeline.format_pair
-
-    def format_then_interrupt(*args):
-        if len(written) == lines:
-            raise KeyboardInterrupt
-        written.append(1)
-        return real(*args)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(wordalign.align.pipeline, "format_pair", format_then_interrupt)
-        if argv is not None:
-            assert run(argv) == 130
-        else:
-            with pytest.raises(KeyboardInterrupt):
-                call()
-
-
 def test_resume_after_a_partial_line_equals_an_uninterrupted_run(sample, tmp_path, monkeypatch):
     expected = (GOLDEN / "sample.pharaoh").read_text()
     out = tmp_path / "out.pharaoh"
     argv = ["align", str(sample / "joint.txt"), "-o", str(out), "-q", *F32]
-    interrupt_after(monkeypatch, 3, argv)
+    interrupted_run(monkeypatch, argv, 3)
     part = tmp_path / "out.pharaoh.part"
     assert part.read_text() == "".join(expected.splitlines(keepends=True)[:3]) and not out.exists()
     with open(part, "a", encoding="utf-8") as handle:
@@ -229,7 +208,7 @@ def test_manifest_resume_skips_finished_outputs_and_continues_the_partial_one(sa
     expected = (GOLDEN / "sample.pharaoh").read_text()
     manifest = tmp_path / "jobs.tsv"
     manifest.write_text(f"{sample / 'joint.txt'}\tfirst.pharaoh\n{sample / 'joint.txt'}\tsecond.pharaoh\n")
-    interrupt_after(monkeypatch, 7 + 4, ["align", "--manifest", str(manifest), "-q", *F32])
+    interrupted_run(monkeypatch, ["align", "--manifest", str(manifest), "-q", *F32], 7 + 4)
     finished_earlier = "finished earlier\n" * 7  # as many lines as the input: taken as done
     (tmp_path / "first.pharaoh").write_text(finished_earlier)
     with open(tmp_path / "second.pharaoh.part", "a") as part:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from wordalign import Aligner, ConfigError, InputError, align_files, score_files
 from wordalign.cli import run
 
-from conftest import GOLD
+from conftest import GOLD, interrupted_run
 
 WORDALIGN = str(Path(sys.executable).with_name("wordalign"))
 F32 = ["--dtype", "float32", "-q"]
@@ -84,22 +84,6 @@ def test_ctrl_c_exits_130_with_a_message_and_leaves_no_output(tmp_path):
 
 
 # 3. --resume continues only a .part of the same run
-def interrupted_run(monkeypatch, argv: list[str], lines: int) -> None:
-    import wordalign.align.pipeline
-
-    real, written = wordalign.align.pipeline.format_pair, []
-
-    def format_then_interrupt(*args):
-        if len(written) == lines:
-            raise KeyboardInterrupt
-        written.append(1)
-        return real(*args)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(wordalign.align.pipeline, "format_pair", format_then_interrupt)
-        assert run(argv) == 130
-
-
 def test_resume_refuses_a_part_of_another_input_shard_or_configuration(tmp_path, capsys, monkeypatch):
     src = DEEN.joinpath("src.txt").read_text(encoding="utf-8").splitlines()[:7]
     tgt = DEEN.joinpath("tgt.txt").read_text(encoding="utf-8").splitlines()[:7]
