@@ -14,7 +14,7 @@ import pytest
 import wordalign
 
 PACKAGE = Path(wordalign.__file__).parent
-INFERENCE = ("io", "encoding", "extractors", "align")
+INFERENCE = ("io", "encoding", "extractors", "align", "projection")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -80,6 +80,7 @@ def test_each_command_takes_its_options_from_its_config():
     from wordalign.align.config import RunOptions
     from wordalign.encoding.runtime import RuntimeOptions
     from wordalign.evaluation import ScoreOptions
+    from wordalign.projection.project import ProjectConfig
     from wordalign.train.finetune import FinetuneConfig
     from wordalign.train.span import SpanTrainConfig
 
@@ -91,6 +92,7 @@ def test_each_command_takes_its_options_from_its_config():
     assert cli_options("finetune") == fields(FinetuneConfig) | {"src", "tgt", "output"}
     assert cli_options("train-span") == fields(SpanTrainConfig) | {"src", "tgt", "gold", "output"}
     assert cli_options("tune-span") == fields(RuntimeOptions) | {"checkpoint", "dev_src", "dev_tgt", "dev_gold"}
+    assert cli_options("project") == fields(ProjectConfig, AlignConfig) | {"source", "target"}
 
 
 def test_unknown_keyword_options_are_config_errors(tmp_path):

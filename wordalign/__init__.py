@@ -34,6 +34,7 @@ _LAZY = {
     "read_alignments": ("wordalign.io.links", "read_alignments"),
     "ParallelInput": ("wordalign.io.text", "ParallelInput"),
     "split_words": ("wordalign.io.words", "split_words"),
+    "project_files": ("wordalign.projection.project", "project_files"),
     "finetune": ("wordalign.train.finetune", "finetune"),
     "train_span": ("wordalign.train.span", "train_span"),
     "tune_span": ("wordalign.train.tune", "tune_span"),

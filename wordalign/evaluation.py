@@ -222,8 +222,8 @@ def score_files(gold_path: str, hyp_path: str, **options) -> ScoreReport:
         if len(lengths) != len(gold):
             raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", settings.src,
                              min(len(lengths), len(gold)) + 1)
-        check_lengths(gold, lengths, gold_path)
-        check_lengths(hyp, lengths, hyp_path)
+        check_lengths([alignment.possible for alignment in gold], lengths, gold_path)
+        check_lengths([alignment.possible for alignment in hyp], lengths, hyp_path)
     # A hypothesis is scored on every link it claims; "possible" marks in it count as links.
     links = [h.possible for h in hyp]
     sentences = ([score_alignments([g], [h], lengths and [lengths[k]]) for k, (g, h) in enumerate(zip(gold, links))]

@@ -28,7 +28,8 @@ class AlignConfig(RuntimeOptions):
         None, "similarity (word-vector cosines) | span (a `train-span` checkpoint); default: the model's.")
     layer: int | None = option(None, "Hidden layer for word vectors (0 = embeddings).")
     extractor: str | None = option(
-        None, "See `wordalign extractors`; default: the setting's (threshold for span models).", "--extractor", "-e")
+        None, "See `wordalign extractors`; default: the setting's for align, ot-unbalanced for project; "
+        "threshold for span models.", "--extractor", "-e")
     extractor_params: dict = option(None, "Extractor parameter KEY=VALUE (repeatable).", "--param", "-p",
                                     factory=dict, text=list[str], parse=parse_params, metavar="KEY=VALUE")
     setting: str = option(
@@ -50,17 +51,23 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
 
 
 @dataclass(frozen=True)
-class RunOptions:
-    """Where and how alignments are written; options of ``wordalign align`` beside :class:`AlignConfig`."""
+class OutputOptions:
+    """Where a command writes, and whether it talks: options of the commands that write data."""
 
     output: str | None = option(None, "Write here instead of stdout; OUT.part until complete.", "--output", "-o")
+    quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
+
+
+@dataclass(frozen=True)
+class RunOptions(OutputOptions):
+    """How alignments are written; options of ``wordalign align`` beside :class:`AlignConfig`."""
+
     output_format: str = option("pharaoh", "pharaoh | scores (i-j:score) | jsonl.", "--format", "-f")
     signature: bool = option(False, "Write the reproducibility signature as the first line (jsonl only).",
                              "--signature")
     shard: tuple[int, int] | None = option(None, "i/n: align only the i-th (0-based) of n contiguous parts.",
                                            "--shard", text=str, parse=parse_shard, metavar="I/N")
     resume: bool = option(False, "Continue an interrupted -o run from its last complete line.", "--resume")
-    quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
 
     def __post_init__(self):
         check_format(self.output_format)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ConfigError, InputError
 from ..types import AlignedPair, GoldAlignment, Link
@@ -53,13 +53,28 @@ def _is_number(text: str) -> bool:
     return text.isascii()
 
 
-def check_lengths(alignments: Sequence[GoldAlignment], lengths: Sequence[tuple[int, int]], path: str) -> None:
+def check_lengths(links: Sequence[Iterable[Link]], lengths: Sequence[tuple[int, int]], path: str) -> None:
     """Refuse a link that points past the end of its sentence (``lengths``: words per side)."""
-    for number, (alignment, (n_src, n_tgt)) in enumerate(zip(alignments, lengths), 1):
-        beyond = sorted((i, j) for i, j in alignment.possible if i >= n_src or j >= n_tgt)
+    for number, (line, (n_src, n_tgt)) in enumerate(zip(links, lengths), 1):
+        beyond = sorted((i, j) for i, j in line if i >= n_src or j >= n_tgt)
         if beyond:
             raise InputError(f"link {beyond[0][0]}-{beyond[0][1]} points past the sentence ({n_src} source, "
                              f"{n_tgt} target words)", path, number)
+
+
+def iter_scored_links(path: str) -> Iterator[tuple[list[Link], list[float] | None]]:
+    """The links of each line of a Pharaoh file, sorted, with their scores where every link has
+    one (``i-j:score``, as ``wordalign align -f scores`` writes), else None."""
+    for number, line in enumerate(iter_lines(path), 1):
+        scored = {}
+        for token in line.split():
+            alignment = parse_links(token, path, number)
+            link = next(iter(alignment.possible))
+            _, _, score = token.partition(":")
+            scored[link] = float(score) if score else None
+        links = sorted(scored)
+        scores = [scored[link] for link in links]
+        yield links, (None if None in scores else scores)
 
 
 def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:

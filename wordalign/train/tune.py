@@ -55,7 +55,7 @@ def read_gold_set(src: str, tgt: str, gold: str) -> tuple[list[tuple[list[str], 
     if len(links) != len(pairs):
         raise InputError(f"{len(links)} lines of links for {len(pairs)} sentence pairs", gold,
                          min(len(links), len(pairs)) + 1)
-    check_lengths(links, [(len(s), len(t)) for s, t in pairs], gold)
+    check_lengths([alignment.possible for alignment in links], [(len(s), len(t)) for s, t in pairs], gold)
     return pairs, links
 
 
