@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError
 from ..io.links import check_format
+from ..io.output import OutputOptions
 from ..options import option, parse_params
 
 
@@ -48,14 +49,6 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
     if not (sep and index.isdigit() and count.isdigit()):
         raise ConfigError(f"--shard expects i/n such as 0/4, got {value!r}")
     return int(index), int(count)
-
-
-@dataclass(frozen=True)
-class OutputOptions:
-    """Where a command writes, and whether it talks: options of the commands that write data."""
-
-    output: str | None = option(None, "Write here instead of stdout; OUT.part until complete.", "--output", "-o")
-    quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,21 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError, WordAlignError
+from ..options import option
 
 PART_SUFFIX = ".part"
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """Where a command writes, and whether it talks: options of the commands that write data."""
+
+    output: str | None = option(None, "Write here instead of stdout; OUT.part until complete.", "--output", "-o")
+    quiet: bool = option(False, "No progress bar or summary on stderr.", "--quiet", "-q")
 
 
 def complete_lines(path: Path, cut_partial: bool = True) -> int:

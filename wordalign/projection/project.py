@@ -7,11 +7,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..align.config import AlignConfig, OutputOptions
+from ..align.config import AlignConfig
 from ..encoding.models import checkpoint_metadata
 from ..errors import ConfigError, InputError
 from ..io.links import check_lengths, iter_scored_links
-from ..io.output import check_output, output_stream
+from ..io.output import OutputOptions, check_output, output_stream
 from ..options import build, option, split_options
 from .formats import (
     FORMATS,
