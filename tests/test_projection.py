@@ -181,3 +181,32 @@ def test_project_input_errors_name_file_and_line_and_write_nothing(files, tmp_pa
         from wordalign.projection.project import project_files
 
         project_files(str(source), str(target), gaps=1)
+
+
+def test_project_refuses_standard_input_and_empty_sentences_in_conll(files, tmp_path, capsys):
+    source, target = files
+    assert run(["project", str(source), "-"]) == 2
+    assert "give file paths, not standard input" in capsys.readouterr().err
+    gaps = tmp_path / "gaps.txt"
+    gaps.write_text("Herr Barroso und Herr Schulz .\n\n", encoding="utf-8")
+    assert run(["project", str(source), str(gaps)]) == 2
+    assert "gaps.txt:2: an empty sentence cannot be written as CoNLL" in capsys.readouterr().err
+
+
+def test_bioes_spans_must_be_closed_and_overlapping_spans_cannot_be_tagged():
+    with pytest.raises(InputError, match="not closed by E-PER"):
+        spans_from_tags(["B-PER", "O"], "bioes")
+    assert spans_from_tags(["B-PER", "O"], "bioes", repair=True) == [Span(0, 1, "PER")]
+    with pytest.raises(ValueError, match="overlapping spans"):
+        tags_from_spans([Span(0, 2, "A"), Span(1, 3, "B")], 3)
+
+
+def test_token_labels_from_jsonl_with_an_empty_sentence(tmp_path, capsys):
+    source = tmp_path / "pos.jsonl"
+    source.write_text('{"tokens": ["the", "house"], "labels": ["DET", "NOUN"]}\n{"tokens": [], "labels": []}\n')
+    target, links = tmp_path / "de.txt", tmp_path / "links"
+    target.write_text("das Haus\nja\n")
+    links.write_text("0-0 1-1\n\n")
+    assert run(["project", str(source), str(target), "--links", str(links), "--kind", "tokens", "-q"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records == [{"tokens": ["das", "Haus"], "labels": ["DET", "NOUN"]}, {"tokens": ["ja"], "labels": ["O"]}]

@@ -381,3 +381,39 @@ def test_score_fuzz_exits_0_or_2_with_an_error(tmp_path_factory, gold, hyp, line
 def test_score_files_errors_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         score_files(str(tmp_path / "missing"), str(tmp_path / "missing"))
+
+
+def test_resume_refuses_standard_input_and_a_part_of_another_format(pair, tmp_path, capsys, monkeypatch):
+    with_stdin(monkeypatch, Path(pair[1]).read_bytes())
+    assert run(["align", pair[0], "-", "-o", str(tmp_path / "o"), "--resume"]) == 2
+    assert "--resume cannot tell whether standard input is the same" in error_of(capsys)
+    out = tmp_path / "out"
+    interrupted_run(monkeypatch, ["align", *pair, "-o", str(out), *F32], 1)
+    capsys.readouterr()
+    assert run(["align", *pair, "-o", str(out), "--resume", "-f", "scores", *F32]) == 2
+    assert "another format" in error_of(capsys)
+
+
+def test_only_the_first_shard_writes_the_signature_even_with_more_shards_than_lines(pair, tmp_path):
+    outputs = []
+    for index in range(5):  # 3 lines in 5 shards: several start at line 0
+        out = tmp_path / f"shard{index}"
+        assert run(["align", *pair, "-f", "jsonl", "--signature", "--shard", f"{index}/5", "-o", str(out), *F32]) == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    joined = "".join(outputs).splitlines()
+    assert sum("signature" in json.loads(line) for line in joined) == 1 and len(joined) == 1 + 3
+
+
+def test_an_unreadable_input_is_an_error_not_a_traceback(pair, capsys, monkeypatch, no_model):
+    import builtins
+
+    real_open = builtins.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path) == pair[1]:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    assert run(["align", *pair]) == 2
+    assert "a.en: cannot be read: Permission denied" in error_of(capsys)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from .errors import ConfigError, InputError, shown_path
 from .io.links import check_lengths, read_alignments, read_hypotheses
@@ -212,10 +212,11 @@ def score_files(gold_path: str, hyp_path: str, **options) -> ScoreReport:
     settings = build(ScoreOptions, options)
     gold = read_alignments(gold_path, settings.one_based)
     hyp, signature = read_hypotheses(hyp_path, settings.one_based)
+    hyp_first = 2 if signature is not None else 1  # a signature line comes before the first pair
     if len(gold) != len(hyp):
         raise InputError(f"line counts differ: {shown_path(gold_path)} has {len(gold)} lines, {shown_path(hyp_path)} "
-                         f"has {len(hyp)}", gold_path if len(gold) < len(hyp) else hyp_path,
-                         min(len(gold), len(hyp)) + 1)
+                         f"has {len(hyp)} alignments", gold_path if len(gold) < len(hyp) else hyp_path,
+                         min(len(gold), len(hyp)) + (1 if len(gold) < len(hyp) else hyp_first))
     lengths = None
     if settings.src is not None:
         lengths = [(len(s), len(t)) for s, t in ParallelInput(settings.src, settings.tgt)]
@@ -223,7 +224,7 @@ def score_files(gold_path: str, hyp_path: str, **options) -> ScoreReport:
             raise InputError(f"{len(lengths)} sentence pairs for {len(gold)} gold lines", settings.src,
                              min(len(lengths), len(gold)) + 1)
         check_lengths([alignment.possible for alignment in gold], lengths, gold_path)
-        check_lengths([alignment.possible for alignment in hyp], lengths, hyp_path)
+        check_lengths([alignment.possible for alignment in hyp], lengths, hyp_path, hyp_first)
     # A hypothesis is scored on every link it claims; "possible" marks in it count as links.
     links = [h.possible for h in hyp]
     sentences = ([score_alignments([g], [h], lengths and [lengths[k]]) for k, (g, h) in enumerate(zip(gold, links))]

@@ -103,13 +103,23 @@ class Aligner:
                 raise
             raise InputError(exc.reason, pair=live[exc.pair]) from None  # its index among ``pairs``
         for k, scores in zip(live, scored):
-            links = self.extract(scores.matrix, scores.word_weights)
-            if scores.linkable is not None:
-                links &= np.outer(*scores.linkable)
-            rows, cols = np.nonzero(links)  # row-major: sorted
+            rows, cols = np.nonzero(self._links(scores))  # row-major: sorted
             results[k] = AlignedPair(*pairs[k], list(zip(rows.tolist(), cols.tolist())),
                                      scores.matrix[rows, cols].tolist())
         return results
+
+    def _links(self, scores) -> np.ndarray:
+        """The extractor's links; where some words have no vector, it runs on the others alone,
+        so that those words neither get links nor take part in the competition for them."""
+        if scores.linkable is None or (scores.linkable[0].all() and scores.linkable[1].all()):
+            return self.extract(scores.matrix, scores.word_weights)
+        src_ok, tgt_ok = scores.linkable
+        links = np.zeros(scores.matrix.shape, dtype=bool)
+        if src_ok.any() and tgt_ok.any():
+            weights = None if scores.word_weights is None else (scores.word_weights[0][src_ok],
+                                                                 scores.word_weights[1][tgt_ok])
+            links[np.ix_(src_ok, tgt_ok)] = self.extract(scores.matrix[np.ix_(src_ok, tgt_ok)], weights)
+        return links
 
     def align_stream(self, pairs: Iterable[tuple[str | Sequence[str], str | Sequence[str]]],
                      chunk_size: int = CHUNK_PAIRS) -> Iterator[AlignedPair]:

@@ -74,6 +74,8 @@ def align_files(src: str, tgt: str | None = None, **options) -> AlignSummary:
         :class:`~wordalign.align.aligner.Aligner`.
     """
     config, run = _configs(options)
+    if run.resume and STDIN in (src, tgt):
+        raise ConfigError("--resume cannot tell whether standard input is the same as before: give files")
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
     begin, end = shard_range(run.shard, corpus.n_pairs)
     check_output(run.output, [src, tgt], run.resume, run_record(corpus, run.shard))
@@ -154,8 +156,10 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
     show_bar = not run.quiet and sys.stderr.isatty()
     last = end if end is not None else corpus.n_pairs  # None for stdin
     # The first shard carries the header, so that the shards' outputs concatenated are the whole run's.
-    header = [json.dumps({"signature": aligner.signature})] if run.signature and begin == 0 else []
-    record = {**run_record(corpus, run.shard), "signature": aligner.signature, "header": bool(header)}
+    first_shard = run.shard is None or run.shard[0] == 0
+    header = [json.dumps({"signature": aligner.signature})] if run.signature and first_shard else []
+    record = {**run_record(corpus, run.shard), "signature": aligner.signature, "header": bool(header),
+              "format": run.output_format, "max_length": aligner.config.max_length}
     with output_stream(run.output, run.resume, expected=None if last is None else last - begin,
                        header=header, record=record) as (stream, done):
         if done:

@@ -53,9 +53,11 @@ def _is_number(text: str) -> bool:
     return text.isascii()
 
 
-def check_lengths(links: Sequence[Iterable[Link]], lengths: Sequence[tuple[int, int]], path: str) -> None:
-    """Refuse a link that points past the end of its sentence (``lengths``: words per side)."""
-    for number, (line, (n_src, n_tgt)) in enumerate(zip(links, lengths), 1):
+def check_lengths(links: Sequence[Iterable[Link]], lengths: Sequence[tuple[int, int]], path: str,
+                  first_line: int = 1) -> None:
+    """Refuse a link that points past the end of its sentence (``lengths``: words per side);
+    ``links[0]`` is line ``first_line`` of ``path``."""
+    for number, (line, (n_src, n_tgt)) in enumerate(zip(links, lengths), first_line):
         beyond = sorted((i, j) for i, j in line if i >= n_src or j >= n_tgt)
         if beyond:
             raise InputError(f"link {beyond[0][0]}-{beyond[0][1]} points past the sentence ({n_src} source, "

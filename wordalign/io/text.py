@@ -38,6 +38,8 @@ def iter_lines(path: str) -> Iterator[str]:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path) from None
+    except OSError as exc:  # permissions, a device error
+        raise InputError(f"cannot be read: {exc.strerror or exc}", path) from None
 
 
 def _split_pair(line: str, path: str, number: int) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError, InputError
 from ..io.text import iter_lines
 from ..io.words import split_words
+from .labels import Span
 
 FORMATS = ("conll", "jsonl")
 
@@ -63,8 +64,6 @@ def read_conll(path: str, token_column: int = 0, label_column: int = -1) -> Iter
 def read_jsonl(path: str) -> Iterator[LabelledSentence]:
     """Sentences of JSON lines ``{"tokens": [...], "spans": [{"start", "end", "label"}]}`` (``end``
     exclusive) or ``{"tokens": [...], "labels": [...]}`` (one label per token)."""
-    from .labels import Span
-
     for number, line in enumerate(iter_lines(path), 1):
         try:
             record = json.loads(line)

@@ -41,9 +41,10 @@ def spans_from_tags(tags: Sequence[str], scheme: str = "iob2", *, repair: bool =
 
     IOB2 (BIO): every span starts with ``B-``; IOB1: ``B-`` only between two spans of the same
     label; BIOES: ``S-`` for one word, ``B- I- E-`` for more. A tag that breaks its scheme (an
-    ``I-X`` after ``O`` in IOB2, an ``I-X`` after ``I-Y``, an ``E-`` that ends nothing) is an
-    :class:`InputError` naming ``path`` and the line (``lines[k]`` for tag ``k``), or with
-    ``repair`` starts a new span as IOB1 would.
+    ``I-X`` after ``O`` in IOB2, an ``I-X`` after ``I-Y``, an ``E-`` that ends nothing, a BIOES
+    span without its ``E-``) is an :class:`InputError` naming ``path`` and the line
+    (``lines[k]`` for tag ``k``); with ``repair``, a stray ``I-``/``E-`` starts a span as IOB1
+    would, and a span without its end ends where the next tag says.
 
     Parameters
     ----------
@@ -57,9 +58,12 @@ def spans_from_tags(tags: Sequence[str], scheme: str = "iob2", *, repair: bool =
     check_scheme(scheme)
     spans, start, label = [], None, None
 
-    def close(end: int) -> None:
+    def close(end: int, properly: bool = False) -> None:
         nonlocal start, label
         if start is not None:
+            if scheme == "bioes" and not (properly or repair):
+                raise InputError(f"the {label} span that starts here is not closed by E-{label} (BIOES); "
+                                 "--repair ends it anyway", path, lines[start] if lines else start + 1)
             spans.append(Span(start, end, label))
         start, label = None, None
 
@@ -79,17 +83,20 @@ def spans_from_tags(tags: Sequence[str], scheme: str = "iob2", *, repair: bool =
             raise InputError(f"tag {tag!r} continues no {name} span ({scheme.upper()} starts one with B-{name}); "
                              "--repair reads it as a start", path, lines[k] if lines else k + 1)
         if prefix in ("E", "S"):
-            close(k + 1)
+            close(k + 1, properly=True)
     close(len(tags))
     return spans
 
 
 def tags_from_spans(spans: Sequence[Span], n_words: int, scheme: str = "iob2") -> list[str]:
-    """The tags of a sentence of ``n_words`` words with non-overlapping ``spans``."""
+    """The tags of a sentence of ``n_words`` words with ``spans``, which must not overlap."""
     check_scheme(scheme)
+    ordered = sorted(spans)
+    if any(a.end > b.start for a, b in zip(ordered, ordered[1:])):
+        raise ValueError(f"overlapping spans cannot be tagged: {ordered}")
     tags = [OUTSIDE] * n_words
     previous_end, previous_label = -1, None
-    for span in sorted(spans):
+    for span in ordered:
         length = span.end - span.start
         for k in range(span.start, span.end):
             tags[k] = f"I-{span.label}"

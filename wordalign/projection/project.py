@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 
 from ..align.config import AlignConfig
 from ..encoding.models import checkpoint_metadata
-from ..errors import ConfigError, InputError
+from ..errors import STDIN, ConfigError, InputError
 from ..io.links import check_lengths, iter_scored_links
 from ..io.output import OutputOptions, check_output, output_stream
 from ..options import build, option, split_options
 from .formats import (
-    FORMATS,
     LabelledSentence,
+    check_format,
     detect_format,
     format_conll,
     format_jsonl,
@@ -57,10 +57,11 @@ class ProjectConfig(OutputOptions):
     def __post_init__(self):
         check_scheme(self.scheme)
         check_group_rule(self.group)
-        for name, value, allowed in (("kind", self.kind, KINDS), ("punctuation", self.punctuation, PUNCTUATION),
-                                     ("format", self.output_format, (None, *FORMATS))):
+        for name, value, allowed in (("kind", self.kind, KINDS), ("punctuation", self.punctuation, PUNCTUATION)):
             if value not in allowed:
-                raise ConfigError(f"{name} must be one of {', '.join(a for a in allowed if a)}, not {value!r}")
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        if self.output_format is not None:
+            check_format(self.output_format)
         if self.gap < 0:
             raise ConfigError(f"gap must be 0 or more, not {self.gap}")
 
@@ -83,8 +84,10 @@ class ProjectSummary:
         self.collided += len(report.collided)
 
     def __str__(self) -> str:
+        if not self.source_spans and not self.dropped:  # --kind tokens
+            return f"projected the word labels of {self.sentences} sentences in {self.seconds:.1f} s"
         return (f"projected {self.projected} of {self.source_spans} spans in {self.sentences} sentences "
-                f"({self.dropped} dropped without a link, {self.split} split (one group kept), {self.collided} lost "
+                f"({self.dropped} dropped without a link, {self.split} in several groups, {self.collided} lost "
                 f"to an overlapping projection) in {self.seconds:.1f} s")
 
 
@@ -117,6 +120,8 @@ def project_files(source: str, target: str, **options) -> ProjectSummary:
     if unknown:
         raise ConfigError(f"unknown option {', '.join(sorted(unknown))}")
     config, align = build(ProjectConfig, project_options), build(AlignConfig, align_options)
+    if STDIN in (source, target, config.links):
+        raise ConfigError("project reads its files more than once: give file paths, not standard input")
     source_format = detect_format(source)
     sentences = _read_source(source, source_format, config)
     targets = list(read_target(target, config.token_column))
@@ -124,11 +129,16 @@ def project_files(source: str, target: str, **options) -> ProjectSummary:
         short = target if len(targets) < len(sentences) else source
         raise InputError(f"{len(sentences)} source sentences ({source}) but {len(targets)} target sentences "
                          f"({target}): sentence k of one must translate sentence k of the other", short)
+    output_format = config.output_format or source_format
+    if output_format == "conll":
+        empty = next((line for words, line in targets if not words), None)
+        if empty is not None:
+            raise InputError("an empty sentence cannot be written as CoNLL (a blank line ends a sentence); "
+                             "use -f jsonl", target, empty)
     links = _read_links(config.links, sentences, targets) if config.links else None
     check_output(config.output, [source, target, config.links])
     if links is None:
-        links = _align(sentences, [words for words, _ in targets], align)
-    output_format = config.output_format or source_format
+        links = _align(sentences, [words for words, _ in targets], align, source)
     summary = ProjectSummary(sentences=len(sentences))
     with output_stream(config.output) as (stream, _):
         for sentence, (words, _), (pair_links, scores) in zip(sentences, targets, links):
@@ -149,7 +159,7 @@ def _read_source(path: str, source_format: str, config: ProjectConfig) -> list[L
         if config.kind == "spans" and sentence.spans is None:
             sentence.spans = spans_from_tags(sentence.labels, config.scheme, repair=config.repair, path=path,
                                              lines=sentence.lines)
-        elif config.kind == "tokens" and not sentence.labels:
+        elif config.kind == "tokens" and sentence.spans is not None:
             raise InputError("--kind tokens needs a label per token ('labels'), not spans", path,
                              sentence.lines[0] if sentence.lines else None)
     return sentences
@@ -165,8 +175,8 @@ def _read_links(path: str, sentences, targets) -> list[tuple[list, list | None]]
     return links
 
 
-def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]],
-           align: AlignConfig) -> list[tuple[list, list]]:
+def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]], align: AlignConfig,
+           source: str) -> list[tuple[list, list]]:
     """Links and scores of every pair, from an aligner with the projection's default extractor."""
     from ..align.aligner import CHUNK_PAIRS, Aligner
 
@@ -174,9 +184,17 @@ def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]],
     if align.extractor is None and not span_model:
         align = replace(align, extractor=PROJECTION_EXTRACTOR)
     aligner = Aligner(config=align)
-    pairs = [(s.words, t) for s, t in zip(sentences, targets)]
-    aligned = aligner.align_stream(pairs, CHUNK_PAIRS)
-    return [(pair.links, pair.scores) for pair in aligned]
+    links = []
+    for begin in range(0, len(sentences), CHUNK_PAIRS):
+        chunk = zip(sentences[begin : begin + CHUNK_PAIRS], targets[begin : begin + CHUNK_PAIRS])
+        pairs = [(s.words, t) for s, t in chunk]
+        try:
+            links += [(pair.links, pair.scores) for pair in aligner.align_batch(pairs)]
+        except InputError as exc:  # about one pair: name its source sentence
+            if exc.pair is None:
+                raise
+            raise exc.located(source, sentences[begin + exc.pair].lines[0]) from None
+    return links
 
 
 def _project_one(sentence: LabelledSentence, words: list[str], links, scores, config: ProjectConfig,

@@ -68,8 +68,9 @@ def cosine_similarity(src: np.ndarray, tgt: np.ndarray, centering: str = "pair")
 
 
 def encoded_words(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which source and target words have a vector: a word its tokenizer turned into no
-    subword at all (a control character, a lone combining mark) has a zero vector."""
+    """Which source and target words have a vector: a word whose pieces carry nothing (none at
+    all, or only ``<unk>`` or a bare ``▁``: a control character, a space of another script) has
+    a zero vector (:class:`~wordalign.encoding.tokenization.SubwordMapper`)."""
     return np.abs(src).sum(axis=1) > 0, np.abs(tgt).sum(axis=1) > 0
 
 
