@@ -1,6 +1,6 @@
 """``wordalign`` command line: a thin typer layer over the library functions.
 
-One module per command group (:mod:`.align`, :mod:`.project`, :mod:`.score`, :mod:`.tools`, :mod:`.train`); each command only
+One module per command group (:mod:`.align`, :mod:`.project`, :mod:`.score`, :mod:`.show`, :mod:`.tools`, :mod:`.train`); each command only
 converts arguments and calls one library function with the same keyword arguments. Errors
 become a message and an exit code here, at the boundary, and nowhere else.
 """
@@ -14,7 +14,7 @@ import sys
 import typer
 
 from ..errors import WordAlignError
-from . import align, project, score, tools, train  # noqa: F401  (each adds its commands to the app)
+from . import align, project, score, show, tools, train  # noqa: F401  (each adds its commands to the app)
 from .app import app
 
 INTERRUPTED = 130

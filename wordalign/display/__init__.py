@@ -1,0 +1,1 @@
+"""Alignments as pictures: a terminal grid, a self-contained HTML report, a heatmap."""
