@@ -40,8 +40,8 @@ PROJECTION_EXTRACTOR = "ot-unbalanced"
 class ProjectConfig(OutputOptions):
     """How labels are carried across: options of ``wordalign project`` beside :class:`AlignConfig`."""
 
-    links: str | None = option(None, "Project through these Pharaoh links (i-j or i-j:score, a line per sentence) "
-                                     "instead of aligning.")
+    links: str | None = option(None, "Project through these Pharaoh links (i-j or i-j:score; i?j counts as a link; "
+                                     "a line per sentence) instead of aligning.")
     kind: str = option("spans", "spans (entities: each source span becomes at most one target span) | tokens "
                                 "(POS-like: each target word takes its linked source word's label).")
     scheme: str = option("iob2", "Tagging scheme of span labels, read and written: iob2 | iob1 | bioes.")
