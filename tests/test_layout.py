@@ -118,3 +118,11 @@ def test_checkpoint_records_are_the_configs_recorded_fields():
     record = recorded(FinetuneConfig(guide_params={"threshold": 0.2}, objectives=("so", "psi")))
     assert "quiet" not in record and "resume" not in record and "save_every" not in record
     assert record["objectives"] == ["so", "psi"] and json.loads(json.dumps(record)) == record
+
+
+def test_the_help_loads_neither_numpy_nor_the_trainers():
+    code = ("import sys, contextlib, io\nfrom wordalign.cli import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()): run(['--help'])\n"
+            "print('numpy' in sys.modules, 'wordalign.train.finetune' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..align.config import AlignConfig
-from ..projection.project import ProjectConfig
+from ..projection.config import ProjectConfig
 from .app import app
 from .options import with_options
 

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from ..encoding.runtime import RuntimeOptions
-from ..train.finetune import FinetuneConfig
-from ..train.span import SpanTrainConfig
+from ..train.config import FinetuneConfig, SpanTrainConfig
 from .app import app
 from .options import with_options
 

@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..align.config import AlignConfig
-from ..encoding.models import checkpoint_metadata
 from ..errors import STDIN, ConfigError, InputError
 from ..io.links import check_lengths, iter_scored_links
-from ..io.output import OutputOptions, check_output, output_stream
-from ..options import build, option, split_options
+from ..io.output import check_output, output_stream
+from ..options import build, split_options
+from .config import PROJECTION_EXTRACTOR, ProjectConfig
 from .formats import (
     LabelledSentence,
-    check_format,
     detect_format,
     format_conll,
     format_jsonl,
@@ -23,49 +22,11 @@ from .formats import (
     read_jsonl,
     read_target,
 )
-from .labels import check_scheme, spans_from_tags, tags_from_spans
-from .spans import SpanReport, check_group_rule, project_spans
+from .labels import spans_from_tags, tags_from_spans
+from .spans import SpanReport, project_spans
 from .tokens import project_tokens
 
 log = logging.getLogger("wordalign")
-KINDS = ("spans", "tokens")
-PUNCTUATION = ("ignore", "keep")
-# Chosen on the Europarl NER projection benchmark (benchmarks/projection.py): with a gap of 2 and
-# punctuation links ignored, entity F1 En→De 91.2 and En→Es 94.1, against 89.0 and 93.4 for the
-# alignment default (softmax) with the same rules.
-PROJECTION_EXTRACTOR = "ot-unbalanced"
-
-
-@dataclass(frozen=True)
-class ProjectConfig(OutputOptions):
-    """How labels are carried across: options of ``wordalign project`` beside :class:`AlignConfig`."""
-
-    links: str | None = option(None, "Project through these Pharaoh links (i-j or i-j:score; i?j counts as a link; "
-                                     "a line per sentence) instead of aligning.")
-    kind: str = option("spans", "spans (entities: each source span becomes at most one target span) | tokens "
-                                "(POS-like: each target word takes its linked source word's label).")
-    scheme: str = option("iob2", "Tagging scheme of span labels, read and written: iob2 | iob1 | bioes.")
-    repair: bool = option(False, "Read a tag that breaks the scheme (I- after O) as a span start.", "--repair")
-    token_column: int = option(0, "CoNLL column of the tokens (0-based; negative counts from the end).")
-    label_column: int = option(-1, "CoNLL column of the labels.")
-    gap: int = option(2, "Aligned target words at most N words apart belong to one span.")
-    punctuation: str = option("ignore", "ignore | keep: links of words that are punctuation only.")
-    group: str = option("largest", "Which group of target words a split span becomes: largest | score | range.")
-    unaligned_label: str = option("O", "Label of a target word without a link (--kind tokens).")
-    output_format: str | None = option(None, "conll | jsonl; default: the source's.", "--format", "-f")
-
-    def __post_init__(self):
-        check_scheme(self.scheme)
-        check_group_rule(self.group)
-        for name, value, allowed in (("kind", self.kind, KINDS), ("punctuation", self.punctuation, PUNCTUATION)):
-            if value not in allowed:
-                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-        if self.output_format is not None:
-            check_format(self.output_format)
-        if self.gap < 0:
-            raise ConfigError(f"gap must be 0 or more, not {self.gap}")
-
-
 @dataclass
 class ProjectSummary:
     sentences: int = 0
@@ -179,6 +140,8 @@ def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]], 
            source: str) -> list[tuple[list, list]]:
     """Links and scores of every pair, from an aligner with the projection's default extractor."""
     from ..align.aligner import CHUNK_PAIRS, Aligner
+
+    from ..encoding.models import checkpoint_metadata
 
     span_model = checkpoint_metadata(align.model).get("scorer") == "span"
     if align.extractor is None and not span_model:

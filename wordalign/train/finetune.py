@@ -8,83 +8,26 @@ import os
 import random
 import time
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ..encoding.encoder import WordEncoder
-from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError
 from ..extractors import bind, get_extractor
 from ..io.text import STDIN
-from ..io.words import word_splitter
-from ..options import build, option, parse_params, recorded
+from ..options import build, recorded
 from .checkpoint import write_checkpoint
+from .config import GUIDE_DEFAULTS, FinetuneConfig
 from .corpus import ParallelCorpus
-from .loop import (
-    BUCKET_BATCHES,
-    check_training,
-    length_bucketed,
-    moving_average,
-    optimizer_and_schedule,
-    optimizer_step,
-)
+from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
 from .objectives import centered_cosine, parallel_identification_loss, self_training_loss
 
 log = logging.getLogger("wordalign")
-OBJECTIVES = ("so", "psi")
 RESUME_FILE = "resume-state.pt"
 # PSI contrasts sentence vectors; the temperature of common in-batch contrastive setups.
 PSI_TEMPERATURE = 0.05
-# Guide parameters that differ from alignment's. Targets from the intersection of directions
-# hold a word with several partners (a compound and its English words) to the one partner
-# that passes both, and training then pushes the others' probability down; targets from
-# either direction keep them (measured: README, "What fine-tuning buys").
-GUIDE_DEFAULTS = {"softmax": {"direction": "union"}}
-
-
-@dataclass(frozen=True)
-class FinetuneConfig(RuntimeOptions):
-    """Everything that determines a fine-tuning run, and how it runs.
-
-    Every field is an option of ``wordalign finetune`` and a keyword of :func:`finetune`; the
-    recorded ones are stored in the checkpoint and checked on ``--resume``.
-    """
-
-    model: str | None = option(None, "Encoder to start from: local model directory; default: the embedded one.")
-    layer: int | None = option(None, "Alignment layer to train (default: the model's).")
-    objectives: tuple[str, ...] = option(
-        ("so",), "so (self-training) and/or psi (parallel sentence identification); repeatable.", "--objective",
-        text=list[str], parse=tuple, metavar="NAME")
-    split: str = option("punct", "punct: split raw text into words and marks | space: text is pre-tokenized.")
-    max_pairs: int | None = option(None, "Use only the first N lines.")
-    epochs: int = option(1, "Passes over the data.")
-    batch_size: int = option(16, "Sentence pairs per step.")
-    learning_rate: float = option(5e-5, "Peak AdamW learning rate.")
-    warmup: float = option(0.1, "Share of steps with a linearly rising learning rate.")
-    max_tokens: int = option(128, "Skip pairs with a side longer than this many tokens (special tokens included).")
-    guide: str = option(
-        "softmax", "Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")
-    guide_params: dict = option(
-        None, "Parameter of the guide extractor, KEY=VALUE, repeatable (softmax's default here: direction=union).",
-        "--guide-param", factory=dict, text=list[str], parse=partial(parse_params, option_name="--guide-param"),
-        metavar="KEY=VALUE")
-    seed: int = option(0, "Seed of data order and dropout.")
-    save_every: int = option(200, "Steps between resumable states.", recorded=False)
-    resume: bool = option(False, "Continue an interrupted run in --output.", "--resume", recorded=False)
-    quiet: bool = option(False, "No progress bar.", "--quiet", "-q", recorded=False)
-
-    def __post_init__(self):
-        unknown = set(self.objectives) - set(OBJECTIVES)
-        if not self.objectives or unknown:
-            raise ConfigError(f"objectives must be some of {', '.join(OBJECTIVES)}, not {sorted(unknown) or 'none'}")
-        check_training(self, ("epochs", "batch_size", "save_every", "max_tokens"))
-        if self.layer is not None and self.layer < 1:
-            raise ConfigError(f"layer {self.layer}: fine-tuning trains the blocks up to the alignment layer, and "
-                              "layer 0 (the word embeddings) stays frozen; choose a layer of 1 or more")
-        word_splitter(self.split)  # checks the name
 
 
 @dataclass

@@ -25,65 +25,17 @@ from ..align.scorers.span import (
 )
 from ..encoding.encoder import default_layer, drop_layers_above
 from ..encoding.models import load_encoder
-from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError, InputError
 from ..extractors import get_extractor
-from ..options import build, option, recorded
+from ..options import build, recorded
 from ..types import GoldAlignment
 from .checkpoint import write_checkpoint
-from .loop import (
-    BUCKET_BATCHES,
-    check_training,
-    length_bucketed,
-    moving_average,
-    optimizer_and_schedule,
-    optimizer_step,
-)
+from .config import SpanTrainConfig
+from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
 from .objectives import span_loss
 from .tune import DevTuning, read_gold_set, resolved_path, tune_on_dev
 
 log = logging.getLogger("wordalign")
-LINKS = ("all", "sure")
-
-
-@dataclass(frozen=True)
-class SpanTrainConfig(RuntimeOptions):
-    """Everything that determines a span-prediction training run, and how it runs.
-
-    Every field is an option of ``wordalign train-span`` and a keyword of :func:`train_span`;
-    the recorded ones are stored in the checkpoint.
-    """
-
-    dev_src: str | None = option(None, "Dev split source (early stopping, threshold and prior).")
-    dev_tgt: str | None = option(None, "Dev split target.")
-    dev_gold: str | None = option(None, "Dev split gold links.")
-    model: str | None = option(
-        None, "Encoder to start from: local model directory, or a train-span checkpoint to train further; "
-        "default: the embedded one.")
-    blocks: int | None = option(
-        None, "Keep the first N transformer blocks (default: the model's alignment layer; all of a "
-        "train-span checkpoint). --layers is its former name.", "--blocks", "--layers")
-    links: str = option("all", "all (sure and possible) | sure: which gold links to learn.")
-    marker: str | None = option(None, "Word put before and after the query word (default: the model's, else •).")
-    epochs: int = option(3, "Most passes over the data.")
-    patience: int = option(1, "Stop after this many epochs without a better dev AER.")
-    batch_size: int = option(16, "Span queries (one per word and direction) per step.")
-    learning_rate: float = option(1e-4, "Peak AdamW learning rate.")
-    warmup: float = option(0.1, "Share of steps with a linearly rising learning rate.")
-    seed: int = option(0, "Seed of the new head, dropout and data order.")
-    quiet: bool = option(False, "No progress bar.", "--quiet", "-q", recorded=False)
-
-    def __post_init__(self):
-        if self.links not in LINKS:
-            raise ConfigError(f"links must be one of {', '.join(LINKS)}, not {self.links!r}")
-        check_training(self, ("epochs", "patience", "batch_size", "blocks"))
-        dev_files = (self.dev_src, self.dev_tgt, self.dev_gold)
-        if any(dev_files) and not all(dev_files):
-            raise ConfigError("a dev split needs all three of dev_src, dev_tgt and dev_gold")
-
-    @property
-    def dev_files(self) -> tuple[str, str, str] | None:
-        return (self.dev_src, self.dev_tgt, self.dev_gold) if self.dev_src else None
 
 
 @dataclass

@@ -323,8 +323,6 @@ class SpanScorer:
         ``M[i, j] = (P(j ∈ span(i)) + P(i ∈ span(j))) / 2``, the forward and reverse span
         probabilities of :func:`word_probabilities`.
         """
-        import torch
-
         queries, owners = [], []
         for k, (src, tgt) in enumerate(pairs):
             try:
