@@ -24,7 +24,7 @@ PROJECTION_EXTRACTOR = "ot-unbalanced"
 
 @dataclass(frozen=True)
 class ProjectConfig(OutputOptions):
-    """How labels are carried across: options of ``wordalign project`` beside :class:`AlignConfig`."""
+    """How labels are carried across: options of ``wordalign project`` beside :class:`~wordalign.align.config.AlignConfig`."""
 
     links: str | None = option(None, "Project through these Pharaoh links (i-j or i-j:score; i?j counts as a link; "
                                      "a line per sentence) instead of aligning.")

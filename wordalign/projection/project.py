@@ -27,6 +27,8 @@ from .spans import SpanReport, project_spans
 from .tokens import project_tokens
 
 log = logging.getLogger("wordalign")
+
+
 @dataclass
 class ProjectSummary:
     sentences: int = 0

@@ -28,8 +28,9 @@ LINKS = ("all", "sure")
 class FinetuneConfig(RuntimeOptions):
     """Everything that determines a fine-tuning run, and how it runs.
 
-    Every field is an option of ``wordalign finetune`` and a keyword of :func:`finetune`; the
-    recorded ones are stored in the checkpoint and checked on ``--resume``.
+    Every field is an option of ``wordalign finetune`` and a keyword of
+    :func:`~wordalign.train.finetune.finetune`; the recorded ones are stored in the checkpoint
+    and checked on ``--resume``.
     """
 
     model: str | None = option(None, "Encoder to start from: local model directory; default: the embedded one.")
@@ -70,7 +71,7 @@ class FinetuneConfig(RuntimeOptions):
 class SpanTrainConfig(RuntimeOptions):
     """Everything that determines a span-prediction training run, and how it runs.
 
-    Every field is an option of ``wordalign train-span`` and a keyword of :func:`train_span`;
+    Every field is an option of ``wordalign train-span`` and a keyword of :func:`~wordalign.train.span.train_span`;
     the recorded ones are stored in the checkpoint.
     """
 
