@@ -71,8 +71,8 @@ class FinetuneConfig(RuntimeOptions):
 class SpanTrainConfig(RuntimeOptions):
     """Everything that determines a span-prediction training run, and how it runs.
 
-    Every field is an option of ``wordalign train-span`` and a keyword of :func:`~wordalign.train.span.train_span`;
-    the recorded ones are stored in the checkpoint.
+    Every field is an option of ``wordalign train-span`` and a keyword of
+    :func:`~wordalign.train.span.train_span`; the recorded ones are stored in the checkpoint.
     """
 
     dev_src: str | None = option(None, "Dev split source (early stopping, threshold and prior).")
