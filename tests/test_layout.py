@@ -82,10 +82,9 @@ def test_each_command_takes_its_options_from_its_config():
     from wordalign.encoding.runtime import RuntimeOptions
     from wordalign.evaluation import ScoreOptions
     from wordalign.display.show import ShowOptions
-    from wordalign.projection.project import ProjectConfig
+    from wordalign.projection.config import ProjectConfig
     from wordalign.symmetrize import SymmetrizeOptions
-    from wordalign.train.finetune import FinetuneConfig
-    from wordalign.train.span import SpanTrainConfig
+    from wordalign.train.config import FinetuneConfig, SpanTrainConfig
 
     def fields(*classes):
         return {field.name for config in classes for field in dataclasses.fields(config)}
@@ -113,7 +112,7 @@ def test_unknown_keyword_options_are_config_errors(tmp_path):
 
 def test_checkpoint_records_are_the_configs_recorded_fields():
     from wordalign.options import recorded
-    from wordalign.train.finetune import FinetuneConfig
+    from wordalign.train.config import FinetuneConfig
 
     record = recorded(FinetuneConfig(guide_params={"threshold": 0.2}, objectives=("so", "psi")))
     assert "quiet" not in record and "resume" not in record and "save_every" not in record

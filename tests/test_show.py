@@ -119,3 +119,43 @@ def test_heatmap_without_matplotlib_says_how_to_install_it_before_the_model_load
     monkeypatch.setattr(wordalign.align.aligner, "Aligner", lambda *a, **k: pytest.fail("the model loaded"))
     assert run(["show", str(src), str(tgt), str(links), "-f", "png", "-o", str(tmp_path / "h.png")]) == 2
     assert "the heatmap needs matplotlib: pip install 'wordalign[plot]'" in capsys.readouterr().err
+
+
+def test_html_survives_hostile_words_keeps_pair_numbers_and_reads_jsonl_links(tmp_path):
+    src = tmp_path / "src.txt"
+    src.write_text("<!--<script> a\n</script> b\nc\n", encoding="utf-8")
+    tgt = tmp_path / "tgt.txt"
+    tgt.write_text("x y\nz w\nv\n", encoding="utf-8")
+    links = tmp_path / "links.jsonl"
+    links.write_text('{"signature": "s"}\n' + "".join(f'{{"links": [[0, 0]], "scores": [0.5]}}\n' for _ in range(3)))
+    report = tmp_path / "r.html"
+    assert run(["show", str(src), str(tgt), str(links), "-f", "html", "--pair", "2", "--pair", "3", "-o",
+                str(report), "-q"]) == 0
+    dom = chromium("--dump-dom", report.as_uri(), tmp_path=tmp_path).stdout
+    assert 'data-ready="yes"' in dom and 'data-number="2"' in dom and 'data-number="3"' in dom
+    assert 'data-number="1"' not in dom
+
+
+def test_bad_scores_empty_gold_and_heatmap_outputs_are_refused(pairs, tmp_path, capsys):
+    src, tgt, links, gold = pairs
+    bad = tmp_path / "nan.txt"
+    bad.write_text("0-0:nan\n0-0\n0-0\n")
+    assert run(["show", str(src), str(tgt), str(bad)]) == 2
+    assert "nan.txt:1: malformed link '0-0:nan'" in capsys.readouterr().err
+    empty = tmp_path / "empty_gold.txt"
+    empty.write_text("")
+    assert run(["show", str(src), str(tgt), str(links), "--gold", str(empty)]) == 2
+    assert "empty_gold.txt:1: 0 lines for 3 sentence pairs" in capsys.readouterr().err
+    assert run(["show", str(src), str(tgt), str(links), "-f", "svg", "-o", "-"]) == 2
+    assert "give -o FILE.svg" in capsys.readouterr().err
+    assert run(["show", str(src), str(tgt), str(links), "-f", "png", "--pair", "1", "--pair", "2", "-o",
+                str(tmp_path / "h")]) == 2
+    assert "a heatmap draws one pair" in capsys.readouterr().err
+
+
+def test_svg_heatmap_is_an_svg_whatever_the_file_is_called(pairs, tmp_path):
+    src, tgt, links, gold = pairs
+    out = tmp_path / "heatmap"
+    assert run(["show", str(src), str(tgt), str(links), "-f", "svg", "-o", str(out), "--dtype", "float32", "-q"]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in out.read_text(encoding="utf-8")
+    assert not Path(f"{out}.part").exists()

@@ -78,3 +78,10 @@ def test_bad_input_names_file_and_line(tmp_path, capsys):
         from wordalign.symmetrize import symmetrize_files
 
         symmetrize_files(str(fwd), str(fwd), invert=True)
+
+
+def test_invert_keeps_possible_links_possible(tmp_path, capsys):
+    gold = tmp_path / "gold"
+    gold.write_text("0-1 2?0\n\n")
+    assert run(["symmetrize", "--invert", str(gold), "-q"]) == 0
+    assert capsys.readouterr().out == "0?2 1-0\n\n"

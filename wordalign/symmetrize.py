@@ -3,7 +3,7 @@
 Two directional alignments of a sentence pair (source → target, and target → source, both as
 ``(source, target)`` links) become one. The growing heuristics start from the links both
 directions agree on and add links of either direction next to them, as ``atools`` of fast_align
-does; the results equal atools' on its own outputs (tests, ``../shared/symmetrization``). Each
+does; the results equal atools' on its own outputs (``tests/golden/symmetrization``). Each
 pass visits the remaining candidate links only (never the whole grid of word pairs).
 
 References
@@ -16,6 +16,7 @@ Computational Linguistics 29(1).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from .io.links import format_links, read_alignments
 from .io.output import OutputOptions, check_output, output_stream
 from .options import build, option
 from .types import Link
+
+log = logging.getLogger("wordalign")
 
 # Neighbours of a link for growing: the four sides and the four diagonals.
 _NEIGHBOURS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
@@ -125,7 +128,7 @@ def symmetrize_files(forward: str, reverse: str | None = None, **options) -> int
     ----------
     forward : str
         Source → target links, ``i-j`` per link (``i?j`` counts as a link; ``:score`` suffixes
-        are ignored), one line per sentence pair.
+        are ignored), one line per sentence pair. Inverted, ``i?j`` stays a possible link.
     reverse : str, optional
         Target → source links, also written ``source-target``, line-aligned with ``forward``;
         not with ``invert``.
@@ -141,9 +144,9 @@ def symmetrize_files(forward: str, reverse: str | None = None, **options) -> int
     config = build(SymmetrizeOptions, options)
     if config.invert == (reverse is not None):
         raise ConfigError("give FWD and REV to combine, or one FILE with --invert")
-    lines = [[alignment.possible for alignment in read_alignments(forward)]]
+    lines = [read_alignments(forward)]
     if reverse is not None:
-        lines.append([alignment.possible for alignment in read_alignments(reverse)])
+        lines.append(read_alignments(reverse))
         if len(lines[0]) != len(lines[1]):
             short = forward if len(lines[0]) < len(lines[1]) else reverse
             raise InputError(f"line counts differ: {forward} has {len(lines[0])} lines, {reverse} has "
@@ -151,7 +154,15 @@ def symmetrize_files(forward: str, reverse: str | None = None, **options) -> int
     check_output(config.output, [forward, reverse])
     method = check_method(config.method)
     with output_stream(config.output) as (stream, _):
-        for links in zip(*lines):
-            combined = invert(links[0]) if config.invert else symmetrize(*links, method)
-            stream.write(format_links(sorted(combined)) + "\n")
+        for alignments in zip(*lines):
+            if config.invert:  # sure and possible links both turned round, each kept as it was
+                sure = invert(alignments[0].sure)
+                tokens = [f"{i}-{j}" if (i, j) in sure else f"{i}?{j}" for i, j in sorted(invert(alignments[0].possible))]
+                stream.write(" ".join(tokens) + "\n")
+            else:
+                combined = symmetrize(alignments[0].possible, alignments[1].possible, method)
+                stream.write(format_links(sorted(combined)) + "\n")
+    if not config.quiet:
+        log.info("%s %d lines%s", "inverted" if config.invert else f"symmetrized ({method})", len(lines[0]),
+                 f" into {config.output}" if config.output not in (None, "-") else "")
     return len(lines[0])

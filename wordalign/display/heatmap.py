@@ -35,9 +35,9 @@ def figure_size(n_src: int, n_tgt: int) -> tuple[float, float]:
 
 
 def heatmap(matrix: np.ndarray, src: Sequence[str], tgt: Sequence[str], links: Sequence[Link], path: str,
-            gold: GoldAlignment | None = None, label: str = "score") -> None:
-    """Draw ``matrix`` (rows: source words, columns: target words) to ``path`` (PNG or SVG by its
-    suffix), a red dot on each extracted link and a black square on each gold link.
+            gold: GoldAlignment | None = None, label: str = "score", image_format: str = "png") -> None:
+    """Draw ``matrix`` (rows: source words, columns: target words) to ``path`` as a PNG or SVG,
+    a red dot on each extracted link and a black square on each gold link.
 
     Parameters
     ----------
@@ -49,6 +49,7 @@ def heatmap(matrix: np.ndarray, src: Sequence[str], tgt: Sequence[str], links: S
     gold : GoldAlignment, optional
     label : str
         What the colour bar says the scores are.
+    image_format : {"png", "svg"}
     """
     plt = _pyplot()
     width, height = figure_size(len(src), len(tgt))
@@ -70,7 +71,7 @@ def heatmap(matrix: np.ndarray, src: Sequence[str], tgt: Sequence[str], links: S
     colour_bar = figure.add_axes(((LEFT + CELL_INCHES * len(tgt) + 0.15) / width, BOTTOM / height, 0.12 / width,
                                   CELL_INCHES * len(src) / height))
     figure.colorbar(image, cax=colour_bar, label=label)
-    figure.savefig(path, dpi=DPI)
+    figure.savefig(path, dpi=DPI, format=image_format)
     plt.close(figure)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 
 from ..errors import ConfigError, InputError
@@ -10,6 +12,7 @@ from ..io.output import OutputOptions, check_output, output_stream
 from ..io.text import ParallelInput
 from ..options import build, option, split_options
 
+log = logging.getLogger("wordalign")
 VIEWS = ("text", "html", "png", "svg")
 
 
@@ -27,8 +30,11 @@ class ShowOptions(OutputOptions):
     def __post_init__(self):
         if self.view not in VIEWS:
             raise ConfigError(f"format must be one of {', '.join(VIEWS)}, not {self.view!r}")
-        if self.view in ("png", "svg") and not self.output:
-            raise ConfigError(f"a {self.view} heatmap is written to a file: give -o FILE.{self.view}")
+        if self.view in ("png", "svg"):
+            if self.output in (None, "-"):
+                raise ConfigError(f"a {self.view} heatmap is written to a file: give -o FILE.{self.view}")
+            if len(self.pairs) > 1:
+                raise ConfigError(f"a heatmap draws one pair: give one --pair, not {len(self.pairs)}")
 
 
 def show_files(src: str, tgt: str | None, links: str, **options) -> int:
@@ -40,7 +46,7 @@ def show_files(src: str, tgt: str | None, links: str, **options) -> int:
         The sentences (two line-aligned files, or one ``src ||| tgt`` file as ``src`` and None).
     links : str
         Their links: Pharaoh, with ``:score`` suffixes or not (``wordalign align -f scores``), or
-        ``align -f jsonl`` output.
+        ``align -f jsonl`` output (:func:`~wordalign.io.links.iter_scored_links`).
     **options
         The fields of :class:`ShowOptions` and, for a heatmap (whose scores come from the model),
         of :class:`~wordalign.align.config.AlignConfig`.
@@ -59,12 +65,12 @@ def show_files(src: str, tgt: str | None, links: str, **options) -> int:
     sentences = list(ParallelInput(src, tgt))
     scored = list(iter_scored_links(links))
     gold = read_alignments(config.gold) if config.gold else None
-    for path, count in ((links, len(scored)), (config.gold, len(gold) if gold else None)):
+    for path, count in ((links, len(scored)), (config.gold, None if gold is None else len(gold))):
         if count is not None and count != len(sentences):
             raise InputError(f"{count} lines for {len(sentences)} sentence pairs", path, min(count, len(sentences)) + 1)
     lengths = [(len(s), len(t)) for s, t in sentences]
     check_lengths([pair_links for pair_links, _ in scored], lengths, links)
-    if gold:
+    if gold is not None:
         check_lengths([alignment.possible for alignment in gold], lengths, config.gold)
     chosen = [n - 1 for n in config.pairs] or (list(range(len(sentences))) if config.view in ("text", "html") else [0])
     for number in chosen:
@@ -72,33 +78,45 @@ def show_files(src: str, tgt: str | None, links: str, **options) -> int:
             raise ConfigError(f"--pair {number + 1}: the file has pairs 1 to {len(sentences)}")
     check_output(config.output, [src, tgt, links, config.gold])
     if config.view in ("png", "svg"):
-        _heatmap(sentences[chosen[0]], scored[chosen[0]][0], gold[chosen[0]] if gold else None, config,
-                 build(AlignConfig, align_options))
-        return 1
-    with output_stream(config.output) as (stream, _):
-        if config.view == "html":
-            from .report import html_report
+        _heatmap(src, chosen[0] + 1, sentences[chosen[0]], scored[chosen[0]][0],
+                 None if gold is None else gold[chosen[0]], config, build(AlignConfig, align_options))
+    else:
+        with output_stream(config.output) as (stream, _):
+            if config.view == "html":
+                from .report import html_report
 
-            stream.write(html_report([(*sentences[k], *scored[k]) for k in chosen],
-                                     [gold[k] for k in chosen] if gold else None))
-        else:
-            from .grid import text_grid
+                stream.write(html_report([(*sentences[k], *scored[k]) for k in chosen],
+                                         None if gold is None else [gold[k] for k in chosen], [k + 1 for k in chosen]))
+            else:
+                from .grid import text_grid
 
-            for k in chosen:
-                stream.write(text_grid(*sentences[k], scored[k][0], gold[k] if gold else None, f"pair {k + 1}") + "\n")
+                for k in chosen:
+                    stream.write(text_grid(*sentences[k], scored[k][0], None if gold is None else gold[k],
+                                           f"pair {k + 1}") + "\n")
+    if not config.quiet:
+        log.info("drew %d pairs (%s)%s", len(chosen), config.view,
+                 f" into {config.output}" if config.output not in (None, "-") else "")
     return len(chosen)
 
 
-def _heatmap(pair, links, gold, config: ShowOptions, align) -> None:
-    """One pair's score matrix (from the model, as ``align`` scores it) with its links."""
+def _heatmap(path: str, number: int, pair, links, gold, config: ShowOptions, align) -> None:
+    """One pair's score matrix (from the model, as ``align`` scores it) with its links, written
+    whole or not at all."""
     from ..align.aligner import Aligner
     from .heatmap import _pyplot, heatmap
 
     _pyplot()  # fails with the install command before the model loads
     src, tgt = pair
     if not (src and tgt):
-        raise ConfigError("a pair with an empty side has no matrix to draw")
+        raise InputError("a pair with an empty side has no matrix to draw", path, number)
     aligner = Aligner(config=align)
-    scores = aligner.scorer.score_batch([(src, tgt)])[0]
+    try:
+        scores = aligner.scorer.score_batch([(src, tgt)])[0]
+    except InputError as exc:  # about the pair (a sentence too long for a span model)
+        if exc.pair is None:
+            raise
+        raise exc.located(path, number) from None
     label = "link probability" if aligner.scorer.name == "span" else "cosine similarity"
-    heatmap(scores.matrix, src, tgt, links, config.output, gold, label)
+    part = f"{config.output}.part"
+    heatmap(scores.matrix, src, tgt, links, part, gold, label, config.view)
+    os.replace(part, config.output)

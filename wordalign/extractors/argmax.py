@@ -26,14 +26,17 @@ def argmax(similarity: np.ndarray, *, direction: Annotated[str, OneOf(DIRECTIONS
     """Links where a word is the most similar to its partner: forward, reverse, or both.
 
     ``A = {(i, j) : j = argmax_j' S[i, j'] and i = argmax_i' S[i', j]}`` for ``intersection``;
-    ``forward`` keeps the first condition only, ``reverse`` the second, ``union`` either.
+    ``forward`` keeps the first condition only, ``reverse`` the second, ``union`` either; the
+    growing heuristics start from the intersection (:func:`wordalign.symmetrize.symmetrize`).
 
     Parameters
     ----------
     similarity : numpy.ndarray
         ``(n, m)`` word similarities ``S``.
-    direction : {"intersection", "forward", "reverse", "union"}
-        Which argmax conditions a link must meet.
+    direction : str
+        Which argmax conditions a link must meet. ``intersection``, ``forward``, ``reverse``,
+        ``union``, or a growing heuristic: ``grow-diag``, ``grow-diag-final``,
+        ``grow-diag-final-and`` (``gdfa``).
 
     References
     ----------

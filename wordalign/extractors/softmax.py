@@ -37,8 +37,10 @@ def softmax_threshold(similarity: np.ndarray, *, temperature: Annotated[float, R
         ``T``; lower is sharper. Must be positive.
     threshold : float
         ``c``, the probability a link must exceed.
-    direction : {"intersection", "forward", "reverse", "union"}
-        Which directional conditions a link must meet.
+    direction : str
+        Which directional conditions a link must meet. ``intersection``, ``forward``, ``reverse``,
+        ``union``, or a growing heuristic: ``grow-diag``, ``grow-diag-final``,
+        ``grow-diag-final-and`` (``gdfa``).
 
     References
     ----------

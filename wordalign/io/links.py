@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -47,10 +48,9 @@ def _zero_based(i: int, j: int, one_based: bool, token: str, path: str, number: 
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        return text.isascii() and math.isfinite(float(text))
     except ValueError:
         return False
-    return text.isascii()
 
 
 def check_lengths(links: Sequence[Iterable[Link]], lengths: Sequence[tuple[int, int]], path: str,
@@ -65,9 +65,18 @@ def check_lengths(links: Sequence[Iterable[Link]], lengths: Sequence[tuple[int, 
 
 
 def iter_scored_links(path: str) -> Iterator[tuple[list[Link], list[float] | None]]:
-    """The links of each line of a Pharaoh file, sorted, with their scores where every link has
-    one (``i-j:score``, as ``wordalign align -f scores`` writes), else None."""
-    for number, line in enumerate(iter_lines(path), 1):
+    """The links of each line of a file ``wordalign align`` wrote, sorted, with their scores
+    where every link has one, else None.
+
+    Pharaoh (``i-j``, or ``i-j:score`` as ``-f scores`` writes; ``i?j`` counts as a link), or
+    JSON lines (``-f jsonl``: ``links`` and ``scores``, after an optional signature line).
+    """
+    lines = iter_lines(path)
+    first = next(lines, None)
+    if first is not None and first.startswith("{"):
+        yield from _scored_json_lines(path, first, lines)
+        return
+    for number, line in enumerate([] if first is None else [first, *lines], 1):
         scored = {}
         for token in line.split():
             alignment = parse_links(token, path, number)
@@ -77,6 +86,24 @@ def iter_scored_links(path: str) -> Iterator[tuple[list[Link], list[float] | Non
         links = sorted(scored)
         scores = [scored[link] for link in links]
         yield links, (None if None in scores else scores)
+
+
+def _scored_json_lines(path: str, first: str, lines: Iterator[str]) -> Iterator[tuple[list[Link], list[float] | None]]:
+    for number, line in enumerate([first, *lines], 1):
+        try:
+            record = json.loads(line)
+            if number == 1 and set(record) == {"signature"}:
+                continue
+            links = [(int(i), int(j)) for i, j in record["links"]]
+            scores = [float(score) for score in record["scores"]] if "scores" in record else None
+            if any(i < 0 or j < 0 for i, j in links) or (scores is not None and (
+                    len(scores) != len(links) or not all(map(math.isfinite, scores)))):
+                raise ValueError("negative indices, or not one finite score per link")
+        except (ValueError, TypeError, KeyError):
+            raise InputError("expected a JSON object with 'links' (and 'scores') as wordalign align -f jsonl writes",
+                             path, number) from None
+        order = sorted(range(len(links)), key=links.__getitem__)
+        yield [links[k] for k in order], None if scores is None else [scores[k] for k in order]
 
 
 def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
