@@ -127,7 +127,7 @@ def test_html_survives_hostile_words_keeps_pair_numbers_and_reads_jsonl_links(tm
     tgt = tmp_path / "tgt.txt"
     tgt.write_text("x y\nz w\nv\n", encoding="utf-8")
     links = tmp_path / "links.jsonl"
-    links.write_text('{"signature": "s"}\n' + "".join(f'{{"links": [[0, 0]], "scores": [0.5]}}\n' for _ in range(3)))
+    links.write_text('{"signature": "s"}\n' + "".join('{"links": [[0, 0]], "scores": [0.5]}\n' for _ in range(3)))
     report = tmp_path / "r.html"
     assert run(["show", str(src), str(tgt), str(links), "-f", "html", "--pair", "2", "--pair", "3", "-o",
                 str(report), "-q"]) == 0
