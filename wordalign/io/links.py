@@ -74,7 +74,8 @@ def iter_scored_links(path: str) -> Iterator[tuple[list[Link], list[float] | Non
     lines = iter_lines(path)
     first = next(lines, None)
     if first is not None and first.startswith("{"):
-        yield from _scored_json_lines(path, first, lines)
+        for _, links, scores in _read_json_lines(path, [first, *lines])[1]:
+            yield links, scores
         return
     for number, line in enumerate([] if first is None else [first, *lines], 1):
         scored = {}
@@ -88,11 +89,15 @@ def iter_scored_links(path: str) -> Iterator[tuple[list[Link], list[float] | Non
         yield links, (None if None in scores else scores)
 
 
-def _scored_json_lines(path: str, first: str, lines: Iterator[str]) -> Iterator[tuple[list[Link], list[float] | None]]:
-    for number, line in enumerate([first, *lines], 1):
+def _read_json_lines(path: str, lines: list[str]) -> tuple[str | None, list[tuple[int, list[Link], list[float] | None]]]:
+    """``wordalign align -f jsonl`` output: its signature (if its first line is one), and each
+    line's number, sorted links and scores (None without them)."""
+    signature, records = None, []
+    for number, line in enumerate(lines, 1):
         try:
             record = json.loads(line)
             if number == 1 and set(record) == {"signature"}:
+                signature = str(record["signature"])
                 continue
             links = [(int(i), int(j)) for i, j in record["links"]]
             scores = [float(score) for score in record["scores"]] if "scores" in record else None
@@ -103,7 +108,8 @@ def _scored_json_lines(path: str, first: str, lines: Iterator[str]) -> Iterator[
             raise InputError("expected a JSON object with 'links' (and 'scores') as wordalign align -f jsonl writes",
                              path, number) from None
         order = sorted(range(len(links)), key=links.__getitem__)
-        yield [links[k] for k in order], None if scores is None else [scores[k] for k in order]
+        records.append((number, [links[k] for k in order], None if scores is None else [scores[k] for k in order]))
+    return signature, records
 
 
 def read_alignments(path: str, one_based: bool = False) -> list[GoldAlignment]:
@@ -130,17 +136,9 @@ def read_hypotheses(path: str, one_based: bool = False) -> tuple[list[GoldAlignm
         return [], None
     if not first.startswith("{"):
         return [parse_links(line, path, n, one_based) for n, line in enumerate([first, *lines], 1)], None
-    signature, alignments = None, []
-    for number, line in enumerate([first, *lines], 1):
-        try:
-            record = json.loads(line)
-            if number == 1 and set(record) == {"signature"}:
-                signature = str(record["signature"])
-                continue
-            pairs = [(int(i), int(j)) for i, j in record["links"]]
-        except (ValueError, TypeError, KeyError):
-            raise InputError("expected a JSON object with 'links' (wordalign align --format jsonl)",
-                             path, number) from None
+    signature, records = _read_json_lines(path, [first, *lines])
+    alignments = []
+    for number, pairs, _ in records:
         links = frozenset(_zero_based(i, j, one_based, f"{i}-{j}", path, number) for i, j in pairs)
         alignments.append(GoldAlignment(links, links))
     return alignments, signature
