@@ -28,13 +28,14 @@ import numpy as np
 from _common import RESULTS, ROOT, git_revision, machine
 
 from wordalign import Aligner
-from wordalign.align.aligner import CHUNK_PAIRS
+from wordalign.align.aligner import CHUNK_PAIRS, extract_links
 from wordalign.align.presets import resolve_extractor
 from wordalign.extractors import available, bind
 from wordalign.projection.formats import read_conll
 from wordalign.projection.labels import spans_from_tags
 from wordalign.projection.metrics import entity_scores
-from wordalign.projection.project import PROJECTION_EXTRACTOR, ProjectConfig, project_files
+from wordalign.align.config import AlignConfig
+from wordalign.projection.project import PROJECTION_EXTRACTOR, ProjectConfig, project_files, projection_aligner
 from wordalign.projection.spans import project_spans
 
 DATA = ROOT.parent / "shared" / "projection" / "europarl_ner"
@@ -73,9 +74,8 @@ def links_of(extractor: str, params: dict, scored) -> list:
     extract = bind(extractor, params)
     out = []
     for scores in scored:
-        links = extract(scores.matrix, scores.word_weights) & np.outer(*scores.linkable)
-        rows, cols = np.nonzero(links)
-        out.append((list(zip(rows.tolist(), cols.tolist())), scores.matrix[rows, cols].tolist()))
+        rows, cols = np.nonzero(extract_links(extract, scores))  # as the aligner reads them
+        out.append((list(zip(rows.tolist(), cols.tolist())), scores.word_matrix[rows, cols].tolist()))
     return out
 
 
@@ -90,7 +90,7 @@ def f1_of(links, source, target, gold, **rules) -> float:
 def measure() -> dict:
     source = list(read_conll(str(DATA / "en.conll")))
     default_rules = {name: getattr(DEFAULTS, name) for name in RULES}
-    aligner = Aligner(device="cpu", extractor=PROJECTION_EXTRACTOR)  # as `wordalign project`; with word weights
+    aligner = projection_aligner(AlignConfig(device="cpu"))  # as `wordalign project`: its extractor and level
     results = {"headline": {}, "extractors": {}, "rules": {}}
     for name, language in LANGUAGES.items():
         results["headline"][name] = headline(language)

@@ -5,7 +5,7 @@
 Bilingual: the five standard sets, full and test splits (data/make_splits.py). Monolingual:
 the test splits of MTRef, Wiki, Edinburgh++ and MSR-RTE, with null-alignment F1. Every
 extractor runs at its dev-tuned parameters for the setting (wordalign/align/presets.py) on one
-encoding per set, at the default layer and centering, so the default extractor's row is
+encoding per set, at the default layer, centering and level (per setting), so the default extractor's row is
 exactly what `wordalign align` prints without flags (with `--setting monolingual` for the
 monolingual table). SimAlign rows come from benchmarks/results/simalign.json
 (benchmarks/simalign_baseline.py), run on the same converted encoder.
@@ -18,13 +18,13 @@ import json
 import sys
 import time
 
-from _common import (MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, encode_pairs, extract_all, git_revision,
-                     machine, pct, similarities, pair_norms)
+from _common import MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, git_revision, machine, pct
 
-from wordalign import Aligner
+from wordalign.align.aligner import extract_links
+from wordalign.align.presets import DEFAULT_EXTRACTOR, resolve_extractor, resolve_level, setting_model
+from wordalign.align.scorers import SimilarityScorer
 from wordalign.evaluation import score_alignments
-from wordalign.extractors import available
-from wordalign.align.presets import DEFAULT_EXTRACTOR, resolve_extractor
+from wordalign.extractors import available, bind
 
 sys.path.insert(0, str(ROOT / "data"))
 from make_splits import SPLITS  # noqa: E402
@@ -35,15 +35,17 @@ TEST_RANGES = {"De-En": SPLITS["deen"][1]["test"], "En-Fr": SPLITS["enfr"][1]["t
 METRICS = ("aer", "precision", "recall", "f1")
 
 
-def measure(aligner: Aligner, gold_set: GoldSet, setting: str, test_range: tuple[int, int] | None = None) -> dict:
+def measure(scorer: SimilarityScorer, gold_set: GoldSet, setting: str, test_range: tuple[int, int] | None = None) -> dict:
     started = time.perf_counter()
-    vectors = encode_pairs(aligner.scorer.encoder, gold_set, [aligner.scorer.encoder.layer])[aligner.scorer.encoder.layer]
+    scores = scorer.score_batch(gold_set.pairs)
     encode_ms = 1000 * (time.perf_counter() - started) / len(gold_set.pairs)
-    sims, norms = similarities(vectors, aligner.scorer.centering), pair_norms(vectors)
     begin, end = test_range or (0, len(gold_set.pairs))
     rows = {"full": {}, "test": {}, "encode_ms_per_pair": encode_ms}
     for name in available():
-        hyps, seconds = extract_all(sims, name, resolve_extractor(setting, name, None)[1], norms)
+        extract = bind(name, resolve_extractor(setting, name, None)[1])
+        started = time.perf_counter()
+        hyps = [list(zip(*extract_links(extract, pair).nonzero())) for pair in scores]
+        seconds = (time.perf_counter() - started) / len(scores)
         lengths = gold_set.lengths
         rows["full"][name] = (score_alignments(gold_set.gold, hyps, lengths).as_dict()
                               | {"extract_ms_per_pair": 1000 * seconds})
@@ -95,22 +97,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
-    aligner = Aligner(args.model, device="cpu", dtype="float32")
+    scorers = {setting: SimilarityScorer(setting_model(setting, args.model), level=resolve_level(setting, None),
+                                         word_weights=True, device="cpu", dtype="float32")
+               for setting in ("bilingual", "monolingual")}
     bilingual, monolingual = {}, {}
     for name, folder in STANDARD_SETS.items():
-        bilingual[name] = measure(aligner, GoldSet.load(name, folder), "bilingual", TEST_RANGES[name])
+        bilingual[name] = measure(scorers["bilingual"], GoldSet.load(name, folder), "bilingual", TEST_RANGES[name])
         print(f"{name}: AER {pct(bilingual[name]['full'][DEFAULT_EXTRACTOR['bilingual']]['aer'])}", flush=True)
     for name, folder in MONO_TEST.items():
-        monolingual[name] = measure(aligner, GoldSet.load(name, folder), "monolingual")
+        monolingual[name] = measure(scorers["monolingual"], GoldSet.load(name, folder), "monolingual")
         print(f"{name}: F1 {pct(monolingual[name]['full'][DEFAULT_EXTRACTOR['monolingual']]['f1'])}", flush=True)
-    encoder = "embedded multilingual-e5-small (4-bit)" if aligner.scorer.encoder.is_embedded else aligner.scorer.encoder.source
+    scorer = scorers["bilingual"]
+    encoder = ("the embedded defaults: multilingual-e5-small (4-bit) with its alignment delta for the bilingual "
+               "sets, without it (`embedded-base`) for the monolingual ones" if args.model is None else args.model)
     lines = [
         f"Command: `python benchmarks/quality.py` · revision {git_revision()} · {machine()}",
         "",
-        f"Encoder: {encoder}, layer {aligner.scorer.encoder.layer}, centering `{aligner.scorer.centering}`; extractor "
-        "parameters per setting as tuned on dev data (wordalign/align/presets.py); float32 (`--dtype auto` uses "
+        f"Encoder: {encoder}, layer {scorer.encoder.layer}, centering `{scorer.centering}`, level "
+        f"`{resolve_level('bilingual', None)}` (bilingual) and `{resolve_level('monolingual', None)}` (monolingual); "
+        "extractor parameters per setting as tuned on dev data (wordalign/align/presets.py); float32 (`--dtype auto` uses "
         "bfloat16 on CPUs that have it natively: AER within 0.06 points, see the dtype table). Each cell: "
-        "AER / precision / recall / F1 (%); lower AER is better. SimAlign: PyPI simalign on the same converted encoder "
+        "AER / precision / recall / F1 (%); lower AER is better. SimAlign: PyPI simalign on the untuned converted encoder (`--model embedded-base`) "
         "(subword level, layer 7).",
         "",
         "**Bilingual, full gold sets** (De-En 508, En-Fr 447, Ro-En 248, Zh-En 450, Ja-En KFTT test 582 pairs)",

@@ -103,11 +103,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default=BASE, help="revision to compare with")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--name", default="startup", help="results file name (results/NAME.md and .json)")
     args = parser.parse_args()
     data = {"revision": git_revision(), "base": args.base, "runs": args.runs, "machine": machine(),
             **measure(args.base, args.runs)}
-    (RESULTS / "startup.json").write_text(json.dumps(data, indent=1) + "\n")
-    (RESULTS / "startup.md").write_text(render(data))
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    (RESULTS / f"{args.name}.md").write_text(render(data))
     print(render(data))
 
 

@@ -16,7 +16,7 @@ GOLD = ROOT / "data" / "gold"
 def embedded_dir() -> Path:
     from wordalign.encoding.models.embedded import embedded_model_dir
 
-    return embedded_model_dir()
+    return embedded_model_dir(tuned=False)
 
 
 @pytest.fixture(scope="session")

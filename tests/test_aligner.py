@@ -54,3 +54,23 @@ def test_long_pair_is_windowed_and_every_word_can_be_aligned(aligner):
     linked = {i for i, _ in pair.links}
     assert max(linked) > len(src) - 20  # the end of the sentence was not dropped
     assert all(0 <= i < len(src) and 0 <= j < len(tgt) for i, j in pair.links)
+
+
+def test_subword_level_links_words_whose_subwords_link():
+    from wordalign import Aligner
+
+    words, subwords = Aligner(device="cpu", dtype="float32", level="word"), Aligner(device="cpu", dtype="float32", level="subword")
+    assert subwords.signature.replace("|level:subword", "") == words.signature
+    pairs, gold = read("deen", 40)
+    aligned = subwords.align_batch(pairs)
+    assert score_alignments(gold, [p.links for p in aligned]).aer < 0.3
+    assert [p.links for p in aligned[:5]] == [subwords.align(*pair).links for pair in pairs[:5]]
+    for pair, (src, tgt) in zip(aligned, pairs):
+        assert all(0 <= i < len(src) and 0 <= j < len(tgt) for i, j in pair.links)
+        assert len(pair.scores) == len(pair.links) and all(-1 <= s <= 1 for s in pair.scores)
+    # A word of several subwords (a German compound) links to the words of each of its parts.
+    compound = subwords.align("Die Haustür ist offen", "The house door is open")
+    assert {(1, 1), (1, 2)} <= set(compound.links)
+    long_src = [w for s, _ in pairs for w in s]
+    long_tgt = [w for _, t in pairs for w in t]
+    assert max(i for i, _ in subwords.align(long_src, long_tgt).links) > len(long_src) - 20  # windows too

@@ -20,7 +20,7 @@ from wordalign.errors import ConfigError, InputError
 from wordalign.extractors import bind
 from wordalign.train.finetune import RESUME_FILE, _Trainer, finetune
 from wordalign.encoding.pooling import pool_words
-from wordalign.train.objectives import centered_cosine, self_training_loss
+from wordalign.train.objectives import centered_cosine, consistency_loss, self_training_loss
 from wordalign.align.scorers.similarity import cosine_similarity
 
 from conftest import GOLD
@@ -70,6 +70,18 @@ def test_self_training_loss_asks_a_word_with_several_partners_for_their_joint_ma
     links = torch.tensor([[True, True, False]])
     self_training_loss(similarity, links, temperature=0.1)[0].backward()
     assert similarity.grad[0, 0] < 0 and similarity.grad[0, 2] > 0
+
+
+def test_consistency_loss_rewards_the_two_directions_agreeing():
+    agreeing = torch.eye(3) * 10
+    assert float(consistency_loss(agreeing, temperature=0.1)) == pytest.approx(-1.0)
+    # Source word 0 prefers target 0, but target 0 prefers source 1: descent must resolve the conflict
+    # by raising one of the two cells that the directions already share the most.
+    similarity = torch.tensor([[0.9, 0.1], [0.95, 0.2]], requires_grad=True)
+    loss = consistency_loss(similarity, temperature=0.1)
+    assert -1.0 <= float(loss) < 0
+    loss.backward()
+    assert similarity.grad.abs().sum() > 0
 
 
 def write_pair(folder: Path, src: list[str], tgt: list[str]) -> tuple[str, str]:

@@ -14,7 +14,8 @@ import pytest
 import wordalign
 
 PACKAGE = Path(wordalign.__file__).parent
-INFERENCE = ("io", "encoding", "extractors", "align", "projection", "display", "symmetrize.py")
+INFERENCE = ("io", "segment", "encoding", "extractors", "align", "projection", "display", "distributed",
+             "symmetrize.py")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -79,6 +80,7 @@ def cli_options(command: str) -> set[str]:
 def test_each_command_takes_its_options_from_its_config():
     from wordalign import AlignConfig
     from wordalign.align.config import RunOptions
+    from wordalign.distributed.config import EngineOptions
     from wordalign.encoding.runtime import RuntimeOptions
     from wordalign.evaluation import ScoreOptions
     from wordalign.display.show import ShowOptions
@@ -89,7 +91,7 @@ def test_each_command_takes_its_options_from_its_config():
     def fields(*classes):
         return {field.name for config in classes for field in dataclasses.fields(config)}
 
-    assert cli_options("align") == fields(AlignConfig, RunOptions) | {"src", "tgt", "manifest"}
+    assert cli_options("align") == fields(AlignConfig, RunOptions, EngineOptions) | {"inputs", "manifest"}
     assert cli_options("score") == fields(ScoreOptions) | {"gold", "hyp", "as_json"}
     assert cli_options("finetune") == fields(FinetuneConfig) | {"src", "tgt", "output"}
     assert cli_options("train-span") == fields(SpanTrainConfig) | {"src", "tgt", "gold", "output"}

@@ -45,9 +45,15 @@ class AlignedPair:
         return [j for j in range(len(self.tgt)) if j not in linked]
 
     def to_json(self) -> dict:
-        return {"src": self.src, "tgt": self.tgt, "links": [list(link) for link in self.links],
-                "scores": [round(s, 4) for s in self.scores],
-                "unaligned_src": self.unaligned_src, "unaligned_tgt": self.unaligned_tgt}
+        """The pair as a JSON object; words split from raw text (they have a ``start``) add
+        ``src_offsets`` and ``tgt_offsets``, each word's ``[start, end)`` in its raw line."""
+        record = {"src": self.src, "tgt": self.tgt, "links": [list(link) for link in self.links],
+                  "scores": [round(s, 4) for s in self.scores],
+                  "unaligned_src": self.unaligned_src, "unaligned_tgt": self.unaligned_tgt}
+        if any(hasattr(word, "start") for word in (*self.src, *self.tgt)):
+            record["src_offsets"] = [[word.start, word.end] for word in self.src]
+            record["tgt_offsets"] = [[word.start, word.end] for word in self.tgt]
+        return record
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from ..io.manifest import read_manifest
 from ..io.output import check_output, output_stream
 from ..io.text import STDIN, ParallelInput
 from ..options import build, split_options
+from ..segment.split import Segmenter
+from ..segment.cjk import check_segmenter
 from .aligner import CHUNK_PAIRS, Aligner
 from .config import AlignConfig, RunOptions
 
@@ -32,11 +34,14 @@ class AlignSummary:
     seconds: float
     device: str
     signature: str
+    pieces_runs: int = 0  # with tokenize: runs of a script without a segmenter, cut into subword pieces
 
     def __str__(self) -> str:
         rate = self.pairs / self.seconds if self.seconds else 0.0
+        pieces = (f", {self.pieces_runs} runs of a script without spaces or segmenter (Thai, Khmer, ...) "
+                  "split into the encoder's subword pieces" if self.pieces_runs else "")
         return (f"aligned {self.pairs} pairs ({self.empty_pairs} with an empty side, "
-                f"{self.windowed_sentences} long sentences windowed) in {self.seconds:.1f} s, "
+                f"{self.windowed_sentences} long sentences windowed{pieces}) in {self.seconds:.1f} s, "
                 f"{rate:.1f} pairs/s on {self.device}; {self.signature}")
 
 
@@ -77,6 +82,7 @@ def align_files(src: str, tgt: str | None = None, **options) -> AlignSummary:
     if run.resume and STDIN in (src, tgt):
         raise ConfigError("--resume cannot tell whether standard input is the same as before: give files")
     corpus = ParallelInput(src, tgt)  # validated completely before the model loads
+    check_segmenters(corpus, config)
     begin, end = shard_range(run.shard, corpus.n_pairs)
     check_output(run.output, [src, tgt], run.resume, run_record(corpus, run.shard))
     aligner = Aligner(config=config)
@@ -107,6 +113,8 @@ def align_manifest(manifest: str, **options) -> list[AlignSummary]:
         raise ConfigError("--manifest lists inputs and outputs itself: give no -o or --shard with it")
     jobs = read_manifest(manifest)
     corpora = [ParallelInput(job.src, job.tgt) for job in jobs]  # every input checked first
+    for corpus in corpora:
+        check_segmenters(corpus, config)
     for job, corpus in zip(jobs, corpora):
         check_output(job.output, [job.src, job.tgt, manifest], run.resume, run_record(corpus, None))
     aligner = Aligner(config=config)
@@ -120,6 +128,19 @@ def _configs(options: dict) -> tuple[AlignConfig, RunOptions]:
         known = sorted(field.name for config in (AlignConfig, RunOptions) for field in fields(config))
         raise ConfigError(f"unknown option {', '.join(sorted(unknown))}; it takes: {', '.join(known)}")
     return build(AlignConfig, align_options), build(RunOptions, run_options)
+
+
+def check_segmenters(corpus: ParallelInput, config: AlignConfig) -> None:
+    """With ``tokenize``, load the Chinese and Japanese segmenters the input needs, so that a
+    missing extra fails before the model loads (standard input is checked as it comes)."""
+    if not config.tokenize or corpus.n_pairs is None:
+        return
+    sides = Segmenter(config.src_lang), Segmenter(config.tgt_lang)
+    needed = set()
+    for pair in corpus.lines():
+        needed.update(*(segmenter.languages_needed(text) for segmenter, text in zip(sides, pair)))
+    for language in sorted(needed):
+        check_segmenter(language)
 
 
 def run_record(corpus: ParallelInput, shard: tuple[int, int] | None) -> dict:
@@ -152,6 +173,8 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
     started = time.perf_counter()
     scorer = aligner.scorer
     windowed_before = scorer.windowed_sentences
+    segmenters = aligner.segmenters if aligner.config.tokenize else ()
+    pieces_before = sum(segmenter.pieces_runs for segmenter in segmenters)
     pairs = empty = 0
     show_bar = not run.quiet and sys.stderr.isatty()
     last = end if end is not None else corpus.n_pairs  # None for stdin
@@ -172,7 +195,9 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
         chunk_end = None if end is None else -(-end // CHUNK_PAIRS) * CHUNK_PAIRS
         total = None if last is None else max(0, last - first)
         # A finished output has nothing left: do not encode its last chunk again.
-        todo = islice(corpus, chunk_start, chunk_end) if total != 0 else iter(())
+        # Raw lines go to the aligner whole when it splits them itself (``tokenize``).
+        pairs_in = corpus.lines() if aligner.config.tokenize else iter(corpus)
+        todo = islice(pairs_in, chunk_start, chunk_end) if total != 0 else iter(())
         number = chunk_start  # the line (0-based) of the next pair to come
         with tqdm(total=total, unit="pair", disable=not show_bar, file=sys.stderr) as bar:
             try:
@@ -190,7 +215,8 @@ def write_alignments(aligner: Aligner, corpus: ParallelInput, run: RunOptions, *
                     raise
                 raise exc.located(corpus.src_path, number + exc.pair + 1) from None
     summary = AlignSummary(pairs, empty, scorer.windowed_sentences - windowed_before,
-                           time.perf_counter() - started, scorer.device, aligner.signature)
+                           time.perf_counter() - started, scorer.device, aligner.signature,
+                           sum(segmenter.pieces_runs for segmenter in segmenters) - pieces_before)
     if empty:
         log.warning("%d pairs have an empty side; each got an empty output line", empty)
     if not run.quiet:

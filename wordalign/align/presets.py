@@ -13,6 +13,13 @@ from ..errors import ConfigError
 
 SETTINGS = ("bilingual", "monolingual")
 DEFAULT_EXTRACTOR = {"bilingual": "softmax", "monolingual": "ot-unbalanced"}
+# What the extractor reads (see SimilarityScorer): the bilingual choice is the tuned default
+# encoder's (benchmarks/choose_defaults.py); the monolingual one was tuned on word similarities.
+DEFAULT_LEVEL = {"bilingual": "subword", "monolingual": "word"}
+# The encoder when none is given. The alignment-tuned default was trained on translations; on
+# the monolingual sets it lowered F1 and null-alignment F1 (MSR-RTE F1 by about 5 points,
+# benchmarks/tuned_default.py), so paraphrases keep the encoder before tuning.
+DEFAULT_MODEL = {"bilingual": "embedded", "monolingual": "embedded-base"}
 # Span-prediction probabilities are read by a threshold, whatever the setting.
 SPAN_EXTRACTOR = "threshold"
 SETTING_PARAMS: dict[str, dict[str, dict]] = {
@@ -25,12 +32,28 @@ SETTING_PARAMS: dict[str, dict[str, dict]] = {
 }
 
 
+def setting_model(setting: str, model: str | None) -> str:
+    """The encoder: the caller's, else the setting's (:data:`DEFAULT_MODEL`)."""
+    check_setting(setting)
+    return DEFAULT_MODEL[setting] if model is None else model
+
+
+def check_setting(setting: str) -> str:
+    if setting not in SETTINGS:
+        raise ConfigError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
+    return setting
+
+
+def resolve_level(setting: str, level: str | None, span: bool = False) -> str:
+    """The level the extractor reads: the caller's, else the setting's (words for span models)."""
+    return level or ("word" if span else DEFAULT_LEVEL[setting])
+
+
 def resolve_extractor(setting: str, extractor: str | None, params: dict | None,
                       span: bool = False) -> tuple[str, dict]:
     """The extractor name and parameters to use: the setting's (or the span scorer's),
     overridden by the caller's."""
-    if setting not in SETTINGS:
-        raise ConfigError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
+    check_setting(setting)
     if span:
         return extractor or SPAN_EXTRACTOR, dict(params or {})
     name = extractor or DEFAULT_EXTRACTOR[setting]

@@ -62,7 +62,13 @@ def show_files(src: str, tgt: str | None, links: str, **options) -> int:
     if unknown:
         raise ConfigError(f"unknown option {', '.join(sorted(unknown))}")
     config = build(ShowOptions, show_options)
+    align = build(AlignConfig, align_options)
     sentences = list(ParallelInput(src, tgt))
+    if align.tokenize:  # raw lines, split as `align --tokenize` splits them (runs without a segmenter whole)
+        from ..segment.split import Segmenter
+
+        split_src, split_tgt = Segmenter(align.src_lang), Segmenter(align.tgt_lang)
+        sentences = [(split_src(s), split_tgt(t)) for s, t in ParallelInput(src, tgt).lines()]
     scored = list(iter_scored_links(links))
     gold = read_alignments(config.gold) if config.gold else None
     for path, count in ((links, len(scored)), (config.gold, None if gold is None else len(gold))):
@@ -79,7 +85,7 @@ def show_files(src: str, tgt: str | None, links: str, **options) -> int:
     check_output(config.output, [src, tgt, links, config.gold])
     if config.view in ("png", "svg"):
         _heatmap(src, chosen[0] + 1, sentences[chosen[0]], scored[chosen[0]][0],
-                 None if gold is None else gold[chosen[0]], config, build(AlignConfig, align_options))
+                 None if gold is None else gold[chosen[0]], config, align)
     else:
         with output_stream(config.output) as (stream, _):
             if config.view == "html":
@@ -118,5 +124,5 @@ def _heatmap(path: str, number: int, pair, links, gold, config: ShowOptions, ali
         raise exc.located(path, number) from None
     label = "link probability" if aligner.scorer.name == "span" else "cosine similarity"
     part = f"{config.output}.part"
-    heatmap(scores.matrix, src, tgt, links, part, gold, label, config.view)
+    heatmap(scores.word_matrix, src, tgt, links, part, gold, label, config.view)
     os.replace(part, config.output)

@@ -188,18 +188,41 @@ class WordEncoder:
                 words[k] = pool_words(tokens, owners, sentence.n_words)
         return words
 
+    def embed_subwords(self, sentences: Sequence[Sequence[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Return, per sentence, the vectors of its subwords and the word each belongs to.
+
+        Only the subwords that :meth:`embed` pools are returned (not ``<unk>`` or a bare ``▁``):
+        ``(vectors (k, hidden) float32, owners (k,) int)``, in sentence order.
+        """
+        import torch
+
+        tokenized, segments, placements = self.segment(sentences)
+        states = self._forward(segments, (self.layer,))[self.layer]
+        out = []
+        for sentence, placement in zip(tokenized, placements):
+            owners = np.asarray(sentence.word_of_token, dtype=np.int64)
+            pooled = owners >= 0
+            tokens = self._token_states(sentence, states, *placement)[torch.as_tensor(pooled)]
+            out.append((tokens.float().numpy(), owners[pooled]))
+        return out
+
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:
         import torch
 
-        offset = len(sentence.prefix)
-        n_content = len(sentence.content)
-        if n_content == 0:
+        if not sentence.content:
             return np.zeros((sentence.n_words, self.hidden_size), dtype=np.float32)
-        if len(starts) == 1:
-            tokens = states[first][offset : offset + n_content]
-        else:
-            tokens = torch.stack([states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)])
+        tokens = self._token_states(sentence, states, first, starts, window_of_token)
         return pool_words(tokens.float(), torch.as_tensor(sentence.word_of_token), sentence.n_words).numpy()
+
+    @staticmethod
+    def _token_states(sentence: TokenizedSentence, states, first, starts, window_of_token):
+        """The content tokens' states of one sentence, each from the window that placed it best."""
+        import torch
+
+        offset = len(sentence.prefix)
+        if len(starts) == 1:
+            return states[first][offset : offset + len(sentence.content)]
+        return torch.stack([states[first + w][offset + t - starts[w]] for t, w in enumerate(window_of_token)])
 
     def _forward(self, segments: list[list[int]], layers: Sequence[int]) -> dict[int, list]:
         """Run the encoder over id sequences; return their hidden states per layer, on the CPU."""

@@ -74,6 +74,14 @@ class SubwordMapper:
         vocabulary, a segmentation of Chinese or Japanese into word-like units."""
         return [piece.lstrip(METASPACE) for piece in self.backend.encode(text, add_special_tokens=False).tokens]
 
+    def piece_spans(self, text: str) -> list[tuple[int, int]]:
+        """``text`` cut where the tokenizer's pieces start, as ``[start, end)`` spans that cover it
+        whole: word-like units for a run of a script without spaces that no segmenter splits."""
+        cuts = sorted({start for start, _ in self.backend.encode(text, add_special_tokens=False).offsets
+                       if 0 < start < len(text)})
+        bounds = [0, *cuts, len(text)]
+        return list(zip(bounds, bounds[1:])) if text else []
+
     def __call__(self, sentences: list[list[str]]) -> list[TokenizedSentence]:
         if not sentences:
             return []

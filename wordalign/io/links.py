@@ -14,7 +14,7 @@ from .text import iter_lines
 # ASCII digits only (\\d would take other scripts' digits); an optional ``:score`` suffix.
 _LINK = re.compile(r"^([0-9]+)([-?p])([0-9]+)(?::([^:]+))?$")
 # What ``wordalign align --format`` writes.
-FORMATS = ("pharaoh", "scores", "jsonl")
+FORMATS = ("pharaoh", "scores", "jsonl", "words")
 
 
 def parse_links(text: str, path: str = "<string>", number: int = 0,
@@ -162,4 +162,6 @@ def format_pair(pair: AlignedPair, output_format: str) -> str:
     """One output line of ``pair`` in one of :data:`FORMATS` (without the newline)."""
     if output_format == "jsonl":
         return json.dumps(pair.to_json(), ensure_ascii=False)
+    if output_format == "words":  # the words links index, as a 'src ||| tgt' line that reads back in
+        return f"{' '.join(pair.src)} ||| {' '.join(pair.tgt)}"
     return format_links(pair.links, pair.scores if output_format == "scores" else None)

@@ -15,7 +15,14 @@ SEPARATOR = "|||"
 BOM = "\ufeff"
 
 
-def _decode(raw: bytes, path: str, number: int) -> str:
+def decode_line(raw: bytes, path: str, number: int) -> str:
+    """One line of a text file as text: without its line end, nor a byte-order mark on line 1.
+
+    Raises
+    ------
+    InputError
+        The line is not valid UTF-8 (named by ``path`` and ``number``).
+    """
     try:
         line = raw.decode("utf-8").rstrip("\n").rstrip("\r")
     except UnicodeDecodeError as exc:
@@ -29,11 +36,11 @@ def iter_lines(path: str) -> Iterator[str]:
     """Yield decoded lines of a file (or stdin for ``-``), failing with ``file:line`` on bad UTF-8."""
     if path == STDIN:
         stream: BinaryIO = sys.stdin.buffer
-        yield from (_decode(raw, path, n) for n, raw in enumerate(stream, 1))
+        yield from (decode_line(raw, path, n) for n, raw in enumerate(stream, 1))
         return
     try:
         with open(path, "rb") as stream:
-            yield from (_decode(raw, path, n) for n, raw in enumerate(stream, 1))
+            yield from (decode_line(raw, path, n) for n, raw in enumerate(stream, 1))
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:

@@ -20,6 +20,7 @@ PUNCTUATION = ("ignore", "keep")
 # punctuation links ignored, entity F1 En→De 91.2 and En→Es 94.1, against 89.0 and 93.4 for the
 # alignment default (softmax) with the same rules.
 PROJECTION_EXTRACTOR = "ot-unbalanced"
+PROJECTION_LEVEL = "word"  # the level that extractor was measured at (benchmarks/projection.py)
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,18 @@ def format_conll(words: Sequence[str], labels: Sequence[str]) -> str:
 
 
 def format_jsonl(words: Sequence[str], spans=None, labels: Sequence[str] | None = None) -> str:
+    """One sentence as a JSON line. Words split from raw text (``--tokenize``: they have a
+    ``start``) add ``offsets``, each word's ``[start, end)`` in the raw line, and each span its
+    ``char_start`` and ``char_end`` there."""
     record = {"tokens": list(words)}
+    raw = bool(words) and hasattr(words[0], "start")
+    if raw:
+        record["offsets"] = [[word.start, word.end] for word in words]
     if spans is not None:
         record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+        if raw:
+            for span, out in zip(spans, record["spans"]):
+                out.update(char_start=words[span.start].start, char_end=words[span.end - 1].end)
     if labels is not None:
         record["labels"] = list(labels)
     return json.dumps(record, ensure_ascii=False) + "\n"

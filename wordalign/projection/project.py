@@ -11,8 +11,11 @@ from ..align.config import AlignConfig
 from ..errors import STDIN, ConfigError, InputError
 from ..io.links import check_lengths, iter_scored_links
 from ..io.output import check_output, output_stream
+from ..io.text import iter_lines
 from ..options import build, split_options
-from .config import PROJECTION_EXTRACTOR, ProjectConfig
+from ..segment.split import Segmenter
+from ..segment.cjk import check_segmenter
+from .config import PROJECTION_EXTRACTOR, PROJECTION_LEVEL, ProjectConfig
 from .formats import (
     LabelledSentence,
     detect_format,
@@ -87,21 +90,35 @@ def project_files(source: str, target: str, **options) -> ProjectSummary:
         raise ConfigError("project reads its files more than once: give file paths, not standard input")
     source_format = detect_format(source)
     sentences = _read_source(source, source_format, config)
-    targets = list(read_target(target, config.token_column))
+    if align.tokenize:  # raw lines, split once the aligner (and its subword pieces) is there
+        targets = [(line, number) for number, line in enumerate(iter_lines(target), 1)]
+        for language in sorted({lang for line, _ in targets for lang in Segmenter(align.tgt_lang).languages_needed(line)}):
+            check_segmenter(language)
+    else:
+        targets = list(read_target(target, config.token_column))
     if len(targets) != len(sentences):
         short = target if len(targets) < len(sentences) else source
         raise InputError(f"{len(sentences)} source sentences ({source}) but {len(targets)} target sentences "
                          f"({target}): sentence k of one must translate sentence k of the other", short)
     output_format = config.output_format or source_format
     if output_format == "conll":
-        empty = next((line for words, line in targets if not words), None)
+        empty = next((line for words, line in targets if not (words.strip() if isinstance(words, str) else words)),
+                     None)
         if empty is not None:
             raise InputError("an empty sentence cannot be written as CoNLL (a blank line ends a sentence); "
                              "use -f jsonl", target, empty)
-    links = _read_links(config.links, sentences, targets) if config.links else None
-    check_output(config.output, [source, target, config.links])
-    if links is None:
-        links = _align(sentences, [words for words, _ in targets], align, source)
+    aligner = None
+    if config.links is None:
+        check_output(config.output, [source, target, config.links])
+        aligner = projection_aligner(align)
+    if align.tokenize:
+        split = aligner.segmenters[1] if aligner else Segmenter(align.tgt_lang)
+        targets = [(split(line), number) for line, number in targets]
+    if aligner is None:
+        links = _read_links(config.links, sentences, targets)
+        check_output(config.output, [source, target, config.links])
+    else:
+        links = _align(sentences, [words for words, _ in targets], aligner, source)
     summary = ProjectSummary(sentences=len(sentences))
     with output_stream(config.output) as (stream, _):
         for sentence, (words, _), (pair_links, scores) in zip(sentences, targets, links):
@@ -138,17 +155,22 @@ def _read_links(path: str, sentences, targets) -> list[tuple[list, list | None]]
     return links
 
 
-def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]], align: AlignConfig,
-           source: str) -> list[tuple[list, list]]:
-    """Links and scores of every pair, from an aligner with the projection's default extractor."""
-    from ..align.aligner import CHUNK_PAIRS, Aligner
-
+def projection_aligner(align: AlignConfig):
+    """An aligner with the projection's default extractor and level (:data:`PROJECTION_EXTRACTOR`,
+    :data:`PROJECTION_LEVEL`)."""
+    from ..align.aligner import Aligner
     from ..encoding.models import checkpoint_metadata
 
     span_model = checkpoint_metadata(align.model).get("scorer") == "span"
     if align.extractor is None and not span_model:
-        align = replace(align, extractor=PROJECTION_EXTRACTOR)
-    aligner = Aligner(config=align)
+        align = replace(align, extractor=PROJECTION_EXTRACTOR, level=align.level or PROJECTION_LEVEL)
+    return Aligner(config=align)
+
+
+def _align(sentences: Sequence[LabelledSentence], targets: Sequence[list[str]], aligner, source: str) -> list:
+    """Links and scores of every pair."""
+    from ..align.aligner import CHUNK_PAIRS
+
     links = []
     for begin in range(0, len(sentences), CHUNK_PAIRS):
         chunk = zip(sentences[begin : begin + CHUNK_PAIRS], targets[begin : begin + CHUNK_PAIRS])

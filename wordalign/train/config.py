@@ -15,7 +15,7 @@ from ..io.words import word_splitter
 from ..options import option, parse_params
 from .loop import check_training
 
-OBJECTIVES = ("so", "psi")
+OBJECTIVES = ("so", "co", "psi")
 # Guide parameters that differ from alignment's. Targets from the intersection of directions
 # hold a word with several partners (a compound and its English words) to the one partner
 # that passes both, and training then pushes the others' probability down; targets from
@@ -33,10 +33,12 @@ class FinetuneConfig(RuntimeOptions):
     and checked on ``--resume``.
     """
 
-    model: str | None = option(None, "Encoder to start from: local model directory; default: the embedded one.")
+    model: str | None = option(
+        None, "Encoder to start from: local model directory, or embedded-base (the embedded encoder before "
+        "alignment tuning); default: the embedded, alignment-tuned one.")
     layer: int | None = option(None, "Alignment layer to train (default: the model's).")
     objectives: tuple[str, ...] = option(
-        ("so",), "so (self-training) and/or psi (parallel sentence identification); repeatable.", "--objective",
+        ("so",), "so (self-training), co (agreement of the two directions), psi (parallel sentence identification); repeatable.", "--objective",
         text=list[str], parse=tuple, metavar="NAME")
     split: str = option("punct", "punct: split raw text into words and marks | space: text is pre-tokenized.")
     max_pairs: int | None = option(None, "Use only the first N lines.")

@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..encoding.encoder import WordEncoder
+from ..encoding.models import EMBEDDED, names_embedded
 from ..errors import ConfigError
 from ..extractors import bind, get_extractor
 from ..io.text import STDIN
@@ -22,7 +23,7 @@ from .checkpoint import write_checkpoint
 from .config import GUIDE_DEFAULTS, FinetuneConfig
 from .corpus import ParallelCorpus
 from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
-from .objectives import centered_cosine, parallel_identification_loss, self_training_loss
+from .objectives import centered_cosine, consistency_loss, parallel_identification_loss, self_training_loss
 
 log = logging.getLogger("wordalign")
 RESUME_FILE = "resume-state.pt"
@@ -101,7 +102,9 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     if encoder.mapper.bare_metaspace_id is not None:  # SentencePiece pieces are word-like; WordPiece's are not
         corpus.split_unspaced_with(encoder.mapper.word_pieces)
     out.mkdir(parents=True, exist_ok=True)
-    record = {**recorded(replace(config, model=encoder.source, layer=encoder.layer,
+    # The embedded encoders by name: their cache path is this machine's.
+    model_name = (config.model or EMBEDDED) if names_embedded(config.model) else encoder.source
+    record = {**recorded(replace(config, model=model_name, layer=encoder.layer,
                                  device=encoder.device.split(":")[0], dtype=encoder.runtime.dtype_name)),
               "src": str(Path(src).resolve()), "tgt": str(Path(tgt).resolve()),
               "temperature": get_extractor("softmax").defaults["temperature"]}
@@ -182,6 +185,9 @@ class _Trainer:
                                                    temperature=self.temperature)
                                 for s, t, target in zip(src_words, tgt_words, targets)))
             loss = loss + torch.stack(sums).sum() / max(1, sum(links))
+        if "co" in self.config.objectives:
+            loss = loss + torch.stack([consistency_loss(centered_cosine(s, t), temperature=self.temperature)
+                                       for s, t in zip(src_words, tgt_words)]).mean()
         if "psi" in self.config.objectives and len(pairs) > 1:
             loss = loss + parallel_identification_loss(
                 torch.stack([w.mean(dim=0) for w in src_words]), torch.stack([w.mean(dim=0) for w in tgt_words]),

@@ -68,6 +68,41 @@ def self_training_loss(similarity, links, *, temperature: float):
     return -0.5 * log_likelihood, int(links.sum())
 
 
+def consistency_loss(similarity, *, temperature: float):
+    """Agreement of the two alignment directions (Dou & Neubig 2021, "CO").
+
+    With ``P_fwd = softmax_j(S / T)`` (each source word's distribution over target words) and
+    ``P_rev = softmax_i(S / T)`` (each target word's over source words), the two directions
+    should put their mass on the same cells::
+
+        L = -tr(P_fwd^T P_rev) / min(n, m) = -sum_ij P_fwd[i, j] P_rev[i, j] / min(n, m)
+
+    which is ``-1`` when both are the same one-to-one alignment and near ``0`` when they
+    disagree. Unlike self-training it needs no targets.
+
+    Parameters
+    ----------
+    similarity : torch.Tensor
+        ``(n, m)`` word similarity of one pair (:func:`centered_cosine`).
+    temperature : float
+        ``T``, the ``softmax`` extractor's.
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar loss of the pair.
+
+    References
+    ----------
+    Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
+    """
+    import torch
+
+    scaled = similarity / temperature
+    agreement = (torch.softmax(scaled, dim=1) * torch.softmax(scaled, dim=0)).sum()
+    return -agreement / min(similarity.shape)
+
+
 def parallel_identification_loss(src_sentences, tgt_sentences, *, temperature: float):
     """Parallel sentence identification as in-batch contrast (Dou & Neubig 2021, "PSI").
 

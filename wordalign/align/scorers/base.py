@@ -24,11 +24,29 @@ class PairScores:
     linkable : tuple of numpy.ndarray, optional
         Source and target boolean masks of the words that may have links (None: all); the
         scorer has nothing to say about the others, so no extractor's choice counts for them.
+    owners : tuple of numpy.ndarray, optional
+        For a matrix over subwords rather than words: the word of each source row and target
+        column. Two words are linked when any of their subwords are.
+    words : tuple of int, optional
+        With ``owners``: the number of source and target words.
     """
 
     matrix: np.ndarray
     word_weights: tuple[np.ndarray, np.ndarray] | None = None
     linkable: tuple[np.ndarray, np.ndarray] | None = None
+    owners: tuple[np.ndarray, np.ndarray] | None = None
+    words: tuple[int, int] | None = None
+
+    @property
+    def word_matrix(self) -> np.ndarray:
+        """The scores per word pair: ``matrix`` itself, or for subwords the best of each word pair's
+        subword scores (0 where a word has no subword, as a word without a vector has)."""
+        if self.owners is None:
+            return self.matrix
+        best = np.full(self.words, -np.inf)
+        rows, cols = np.meshgrid(*self.owners, indexing="ij")
+        np.maximum.at(best, (rows, cols), self.matrix)
+        return np.where(np.isinf(best), 0.0, best)
 
 
 class Scorer(Protocol):
@@ -38,6 +56,7 @@ class Scorer(Protocol):
     runtime: Runtime  # device, dtype, batch size
     device: str
     windowed_sentences: int  # sentences encoded in windows (or cut to fit) so far
+    tokenizer: object  # the model's fast tokenizer
 
     @property
     def signature(self) -> str:

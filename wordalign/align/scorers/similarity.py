@@ -11,6 +11,9 @@ from ...errors import ConfigError
 from .base import PairScores
 
 CENTERINGS = ("sentence", "pair", "none")
+# What the matrix's rows and columns are: words (subword vectors averaged) or the subwords
+# themselves, with a word pair linked when any of their subwords are.
+LEVELS = ("word", "subword")
 
 
 def check_centering(centering: str) -> str:
@@ -87,6 +90,10 @@ class SimilarityScorer:
         See :func:`cosine_similarity`.
     word_weights : bool
         Also return the word-vector norms, for extractors that take word weights (OT's ``marginals=norm``).
+    level : {"word", "subword"}
+        ``word``: the matrix is over words, each the mean of its subword vectors. ``subword``:
+        over the subwords themselves (SimAlign's "bpe" level), with each row and column's word
+        in :attr:`PairScores.owners`; the aligner links two words when any of their subwords are.
     device, dtype, batch_size, max_length
         As for :class:`~wordalign.encoding.encoder.WordEncoder`.
 
@@ -98,9 +105,12 @@ class SimilarityScorer:
     name = "similarity"
 
     def __init__(self, model=None, *, layer: int | None = None, centering: str = "pair", word_weights: bool = False,
-                 device: str = "auto", dtype: str = "auto", batch_size: int = 32, max_length: int | None = None):
+                 level: str = "word", device: str = "auto", dtype: str = "auto", batch_size: int = 32,
+                 max_length: int | None = None):
         self.centering = check_centering(centering)
-        self.word_weights = word_weights
+        if level not in LEVELS:
+            raise ConfigError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        self.word_weights, self.level = word_weights, level
         self.encoder = WordEncoder(model, layer=layer, device=device, dtype=dtype, batch_size=batch_size,
                                    max_length=max_length)
 
@@ -113,17 +123,36 @@ class SimilarityScorer:
         return self.encoder.device
 
     @property
+    def tokenizer(self):
+        return self.encoder.mapper.tokenizer
+
+    @property
     def windowed_sentences(self) -> int:
         return self.encoder.windowed_sentences
 
     @property
     def signature(self) -> str:
-        return f"scorer:{self.name}|layer:{self.encoder.layer}|centering:{self.centering}"
+        level = "" if self.level == "word" else f"|level:{self.level}"
+        return f"scorer:{self.name}|layer:{self.encoder.layer}|centering:{self.centering}{level}"
 
     def score_batch(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[PairScores]:
         """The :func:`cosine_similarity` matrix of each pair, all sentences encoded in shared batches;
         a word without a vector (:func:`encoded_words`) is not linkable."""
-        vectors = self.encoder.embed([src for src, _ in pairs] + [tgt for _, tgt in pairs])
+        sentences = [src for src, _ in pairs] + [tgt for _, tgt in pairs]
+        if self.level == "subword":
+            return self._subword_scores(sentences, len(pairs))
+        vectors = self.encoder.embed(sentences)
         return [PairScores(cosine_similarity(src, tgt, self.centering),
                            word_norms(src, tgt) if self.word_weights else None, encoded_words(src, tgt))
                 for src, tgt in zip(vectors[: len(pairs)], vectors[len(pairs) :])]
+
+    def _subword_scores(self, sentences, n_pairs: int) -> list[PairScores]:
+        """The cosines of every subword pair, centered over the pair's subwords."""
+        pieces = self.encoder.embed_subwords(sentences)
+        scores = []
+        for (src, src_owner), (tgt, tgt_owner), src_words, tgt_words in zip(
+                pieces[:n_pairs], pieces[n_pairs:], sentences[:n_pairs], sentences[n_pairs:]):
+            scores.append(PairScores(cosine_similarity(src, tgt, self.centering),
+                                     word_norms(src, tgt) if self.word_weights else None,
+                                     owners=(src_owner, tgt_owner), words=(len(src_words), len(tgt_words))))
+        return scores

