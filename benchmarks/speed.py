@@ -93,6 +93,7 @@ def main() -> None:
                     help="SimAlign aligns about 20 pairs/s here: 100k pairs would take 1.5 hours")
     ap.add_argument("--encoder-pairs", type=int, default=10_000,
                     help="pairs for the encoder-alone measurement")
+    ap.add_argument("--name", default="speed", help="results file name (results/NAME.md and .json)")
     args = ap.parse_args()
     sizes = sorted(set(args.sizes) | set(args.simalign_sizes))
     report = {"revision": git_revision(), "machine": machine(), "corpus": str(CORPUS.relative_to(ROOT)),
@@ -122,8 +123,8 @@ def main() -> None:
             report["simalign"][n] = result
             print(f"simalign float32 {n}: {result['pairs_per_s']:.1f} pairs/s", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "speed.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    (RESULTS / "speed.md").write_text(markdown(report, " ".join(sys.argv[1:])), encoding="utf-8")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text(markdown(report, " ".join(sys.argv[1:])), encoding="utf-8")
     print(markdown(report, ""))
 
 

@@ -241,7 +241,10 @@ def test_signature_names_the_configuration_in_jsonl_summary_and_score(sample, tm
         assert run(["align", str(sample / "joint.txt"), "-f", "jsonl", "--signature", "-o", str(out), *F32]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     signature = json.loads(lines[0])["signature"]
-    assert signature == ("wordalign:0.2.0|model:embedded-e5-small-q4|scorer:similarity|layer:7|centering:pair|"
+    from wordalign.encoding.models.delta import SHIPPED_DELTA, delta_digest
+
+    assert signature == (f"wordalign:0.2.0|model:embedded-e5-small-q4+aligned@{delta_digest(SHIPPED_DELTA)[:8]}|"
+                         "scorer:similarity|layer:7|centering:pair|level:subword|"
                          "extractor:softmax(temperature=0.07,threshold=0.25,direction=intersection)|dtype:float32")
     assert lines[1:] == (GOLDEN / "sample.jsonl").read_text(encoding="utf-8").splitlines()
     assert signature in caplog.text  # the summary line names it too
@@ -259,7 +262,7 @@ def test_equal_configurations_have_equal_signatures(aligner):
                    dtype="float32", batch_size=8)
     assert same.signature == aligner.signature
     other = Aligner(config=same.config, extractor="argmax", extractor_params={}, centering="sentence")
-    assert "|centering:sentence|extractor:argmax(direction=intersection)|" in other.signature
+    assert "|centering:sentence|level:subword|extractor:argmax(direction=intersection)|" in other.signature
 
 
 def test_signature_needs_jsonl(sample, capsys):

@@ -205,7 +205,7 @@ def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeyp
     assert run(["finetune", src, str(tmp_path / "missing.txt"), "-o", str(tmp_path / "m")]) == 2
     assert "missing.txt: no such file" in capsys.readouterr().err
     assert run(["finetune", src, src, "-o", str(tmp_path / "m"), "--objective", "mlm"]) == 2
-    assert "objectives must be some of so, psi" in capsys.readouterr().err
+    assert "objectives must be some of so, co, psi" in capsys.readouterr().err
     assert run(["finetune", "-", src, "-o", str(tmp_path / "m")]) == 2
     assert "not standard input" in capsys.readouterr().err
     assert run(["finetune", src, src, "-o", src]) == 2

@@ -33,8 +33,11 @@ def align(
     from ..align.pipeline import align_files, align_manifest
 
     if manifest is None:
-        if not inputs or len(inputs) > 2:
+        if not inputs:
             raise ConfigError("give SRC [TGT], or --manifest FILE")
+        if len(inputs) > 2:
+            raise ConfigError(f"got {len(inputs)} files: align takes SRC [TGT] (several .parquet or .jsonl files "
+                              "need --engine ray)")
         align_files(*inputs, **options)
         return
     if inputs:

@@ -24,10 +24,11 @@ class EngineOptions:
     actors: int | None = option(
         None, "Aligner actors, each with its own model; default: one per GPU with --num-gpus, else the "
         "cluster's CPUs / --num-cpus.")
-    num_cpus: float = option(1.0, "CPUs per actor (its torch threads).")
+    num_cpus: float | None = option(
+        None, "CPUs per actor (its torch threads); default: the cluster's CPUs / --actors, else 1.")
     num_gpus: float = option(0.0, "GPUs per actor (1: a model per GPU).")
-    block_size: int = option(8192, "Pairs per block: the unit of work, of output files and of restarts "
-                                   "(a multiple of 256).")
+    block_size: int = option(1024, "Pairs per block: the unit of work, of output files and of restarts "
+                                   "(a multiple of 256; small blocks keep the actors evenly busy).")
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -36,5 +37,5 @@ class EngineOptions:
             raise ConfigError(f"block_size must be a positive multiple of {BLOCK_MULTIPLE}, not {self.block_size}")
         if self.actors is not None and self.actors < 1:
             raise ConfigError(f"actors must be at least 1, not {self.actors}")
-        if self.num_cpus <= 0 or self.num_gpus < 0:
+        if self.num_cpus is not None and self.num_cpus <= 0 or self.num_gpus < 0:
             raise ConfigError("num_cpus must be positive and num_gpus not negative")

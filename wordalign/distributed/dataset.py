@@ -8,7 +8,7 @@ from ..align.config import AlignConfig
 from ..errors import ConfigError
 from ..options import build, split_options
 from .config import EngineOptions
-from .engine import actor_pool, default_actors, ray_module, set_threads
+from .engine import actor_pool, fit_resources, ray_module, set_threads
 
 # Engine options that mean something here (the others are about files and blocks).
 ACTOR_OPTIONS = ("actors", "num_cpus", "num_gpus")
@@ -76,7 +76,8 @@ def align_dataset(dataset, batch_size: int = 256, **options):
     config, engine = build(AlignConfig, align_options), build(EngineOptions, engine_options)
     if engine.num_gpus and config.device == "cpu":
         raise ConfigError("num_gpus asks for GPUs, but device is cpu")
-    return dataset.map_batches(PairAligner, batch_size=batch_size, **_actor_pool(engine),
+    ray, engine = _on_cluster(engine)
+    return dataset.map_batches(PairAligner, batch_size=batch_size, **actor_pool(ray, engine, engine.actors),
                                fn_constructor_kwargs={"config": asdict(config), "num_cpus": engine.num_cpus})
 
 
@@ -144,14 +145,15 @@ def project_dataset(dataset, batch_size: int = 256, **options):
         raise ConfigError(f"unknown option {', '.join(sorted(unknown))}")
     project, config = build(ProjectConfig, project_options), build(AlignConfig, align_options)
     engine = build(EngineOptions, engine_options)
-    return dataset.map_batches(SpanProjector, batch_size=batch_size, **_actor_pool(engine),
+    ray, engine = _on_cluster(engine)
+    return dataset.map_batches(SpanProjector, batch_size=batch_size, **actor_pool(ray, engine, engine.actors),
                                fn_constructor_kwargs={"config": asdict(config), "project": asdict(project),
                                                       "num_cpus": engine.num_cpus})
 
 
-def _actor_pool(engine: EngineOptions) -> dict:
-    """``map_batches`` arguments of an actor pool of ``engine.actors`` (or as many as fit)."""
+def _on_cluster(engine: EngineOptions):
+    """Ray (started if it is not) and the engine's actors and CPUs fitted to its cluster."""
     ray = ray_module()
     if not ray.is_initialized():
         ray.init()
-    return actor_pool(ray, engine, engine.actors or default_actors(ray, engine))
+    return ray, fit_resources(ray, engine)

@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -166,7 +166,8 @@ def align_on_ray(inputs: list[str], **options) -> RaySummary:
     if not ray.is_initialized():
         ray.init(address=engine.address, include_dashboard=False, log_to_driver=False,
                  logging_level=logging.WARNING, configure_logging=False)
-    actors = engine.actors or default_actors(ray, engine)
+    engine = fit_resources(ray, engine)
+    actors = engine.actors
     summary = RaySummary(len(blocks), len(blocks) - len(todo), 0, 0, actors, 0.0, str(out_dir))
     if todo:
         _run(ray, todo, actors, config, run, engine, out_dir, summary)
@@ -205,11 +206,18 @@ def actor_pool(ray, engine: EngineOptions, size: int) -> dict:
             "num_gpus": engine.num_gpus or None}
 
 
-def default_actors(ray, engine: EngineOptions) -> int:
+def fit_resources(ray, engine: EngineOptions) -> EngineOptions:
+    """The engine with ``actors`` and ``num_cpus`` filled in from the cluster: one actor per GPU
+    with ``num_gpus``; else ``actors`` share the CPUs, or one actor per ``num_cpus`` (1) CPUs."""
     resources = ray.cluster_resources()
+    cpus = resources.get("CPU", 1)
     if engine.num_gpus:
-        return max(1, int(resources.get("GPU", 0) / engine.num_gpus))
-    return max(1, int(resources.get("CPU", 1) / engine.num_cpus))
+        actors = engine.actors or max(1, int(resources.get("GPU", 0) / engine.num_gpus))
+        return replace(engine, actors=actors, num_cpus=engine.num_cpus or max(1.0, cpus // actors))
+    if engine.actors:
+        return replace(engine, num_cpus=engine.num_cpus or max(1.0, cpus // engine.actors))
+    num_cpus = engine.num_cpus or 1.0
+    return replace(engine, actors=max(1, int(cpus / num_cpus)), num_cpus=num_cpus)
 
 
 def _claim(out_dir: Path, inputs, blocks, config: AlignConfig, run: RunOptions, engine: EngineOptions) -> None:

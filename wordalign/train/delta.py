@@ -35,7 +35,10 @@ def quantize(delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if cols % GROUP:
         raise ConfigError(f"a delta matrix needs a multiple of {GROUP} columns, not {cols}")
     groups = delta.reshape(rows, cols // GROUP, GROUP)
-    scales = (np.abs(groups).max(axis=2) / LEVELS).astype(np.float16)
+    largest = np.abs(groups).max(axis=2)
+    scales = (largest / LEVELS).astype(np.float16)
+    # A group too small for a float16 scale gets the smallest one rather than none.
+    scales = np.where((scales == 0) & (largest > 0), np.float16(2.0**-24), scales)
     safe = np.where(scales == 0, 1, scales).astype(np.float32)[:, :, None]
     values = (np.clip(np.rint(groups / safe), -LEVELS, LEVELS).astype(np.int8) + 8).astype(np.uint8)
     values = values.reshape(rows, cols)
