@@ -84,7 +84,7 @@ def main() -> None:
 def render(results: dict) -> str:
     table, worst = results["table"], regrets(results["table"])
     pairs = list(next(iter(table.values())))
-    lines = ["#### Default bilingual extractor", "",
+    lines = ["# Default bilingual extractor", "",
              f"Command: `{results['command']}` (model `{results['model']}`, its default layer, centering `pair`); "
              f"AER % on tuning data (train + dev splits); revision {results['revision']}.", "",
              "| extractor | level | " + " | ".join(pairs) + " | mean | worst regret |",
