@@ -18,8 +18,7 @@ from ..io.manifest import read_manifest
 from ..io.output import check_output, output_stream
 from ..io.text import STDIN, ParallelInput
 from ..options import build, split_options
-from ..segment.split import Segmenter
-from ..segment.cjk import check_segmenter
+from ..segment.split import Segmenter, load_segmenters
 from .aligner import CHUNK_PAIRS, Aligner
 from .config import AlignConfig, RunOptions
 
@@ -136,11 +135,7 @@ def check_segmenters(corpus: ParallelInput, config: AlignConfig) -> None:
     if not config.tokenize or corpus.n_pairs is None:
         return
     sides = Segmenter(config.src_lang), Segmenter(config.tgt_lang)
-    needed = set()
-    for pair in corpus.lines():
-        needed.update(*(segmenter.languages_needed(text) for segmenter, text in zip(sides, pair)))
-    for language in sorted(needed):
-        check_segmenter(language)
+    load_segmenters(side for pair in corpus.lines() for side in zip(sides, pair))
 
 
 def run_record(corpus: ParallelInput, shard: tuple[int, int] | None) -> dict:

@@ -13,8 +13,7 @@ from ..io.links import check_lengths, iter_scored_links
 from ..io.output import check_output, output_stream
 from ..io.text import iter_lines
 from ..options import build, split_options
-from ..segment.split import Segmenter
-from ..segment.cjk import check_segmenter
+from ..segment.split import Segmenter, load_segmenters
 from .config import PROJECTION_EXTRACTOR, PROJECTION_LEVEL, ProjectConfig
 from .formats import (
     LabelledSentence,
@@ -92,8 +91,8 @@ def project_files(source: str, target: str, **options) -> ProjectSummary:
     sentences = _read_source(source, source_format, config)
     if align.tokenize:  # raw lines, split once the aligner (and its subword pieces) is there
         targets = [(line, number) for number, line in enumerate(iter_lines(target), 1)]
-        for language in sorted({lang for line, _ in targets for lang in Segmenter(align.tgt_lang).languages_needed(line)}):
-            check_segmenter(language)
+        split = Segmenter(align.tgt_lang)
+        load_segmenters((split, line) for line, _ in targets)
     else:
         targets = list(read_target(target, config.token_column))
     if len(targets) != len(sentences):

@@ -9,12 +9,12 @@ rules for space-delimited scripts (:mod:`~wordalign.segment.rules`). Every word 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import regex
 
 from . import check_language
-from .cjk import chinese_words, japanese_words
+from .cjk import check_segmenter, chinese_words, japanese_words
 from .rules import split_spaced
 
 # Language codes that choose a segmenter; any other code (or none) uses the rules, and Han
@@ -91,3 +91,11 @@ class Segmenter:
         if self.language in LANGUAGES:
             return {self.language}
         return {"ja" if _KANA.search(line) else "zh"}
+
+
+def load_segmenters(texts: Iterable[tuple[Segmenter, str]]) -> None:
+    """Load now the Chinese and Japanese segmenters that splitting these texts needs, each
+    ``(segmenter, text)``, so that a missing extra fails before the model loads."""
+    needed = set().union(*(segmenter.languages_needed(text) for segmenter, text in texts))
+    for language in sorted(needed):
+        check_segmenter(language)
