@@ -53,6 +53,14 @@ def test_chinese_is_segmented_and_numbers_inside_stay_whole():
     assert words("我爱北京天安门，价格是1,000.5元。") == ["我", "爱", "北京", "天安门", "，", "价格", "是", "1,000.5", "元", "。"]
 
 
+def test_chinese_compounds_split_into_dictionary_words_and_numbers_keep_their_unit():
+    assert words("美国政府工作人员") == ["美国", "政府", "工作", "人员"]
+    assert words("1990年5月22日电，增长10%，达4.6亿元") == [
+        "1990年", "5月", "22日", "电", "，", "增长", "10%", "，", "达", "4.6亿", "元"]
+    assert words("up 10% in 1990") == ["up", "10", "%", "in", "1990"]  # not on a line without Chinese
+    assert words("5月です", Segmenter("ja"))[:2] == ["5", "月"]  # nor on a Japanese one
+
+
 def test_japanese_is_analysed_into_short_words():
     assert words("私は東京に住んでいます。Hello!") == ["私", "は", "東京", "に", "住ん", "で", "い", "ます", "。", "Hello", "!"]
 

@@ -3,8 +3,9 @@
 Each line is cut into runs: runs of Han and kana go to a Chinese or Japanese segmenter
 (:mod:`~wordalign.segment.cjk`), runs of Thai, Lao, Khmer and Myanmar (written without spaces,
 and without a segmenter here) to the encoder's own subword pieces, and everything else to the
-rules for space-delimited scripts (:mod:`~wordalign.segment.rules`). Every word keeps its
-``[start, end)`` span in the raw line.
+rules for space-delimited scripts (:mod:`~wordalign.segment.rules`). On a Chinese line, a
+number keeps the unit that follows it (1990年, 22日, 4.6亿, 10%), as the Chinese treebanks write
+it. Every word keeps its ``[start, end)`` span in the raw line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\u30fc\u3005\u3006"  # ー 々 〆 belon
 _SOUTHEAST_ASIAN = r"\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
 _RUN = regex.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<unspaced>[{_SOUTHEAST_ASIAN}]+)")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+# One word with the number before it, so that 22日 links to "22nd" and not 日 to every date word.
+_NUMBER = regex.compile(r"\p{N}+(?:[.,:/]\p{N}+)*")
+_CHINESE_UNIT = regex.compile(r"[年月日号时点分秒]份?|[万亿]+")
+_PERCENT = ("%", "\uff05")
 
 
 class Word(str):
@@ -67,18 +72,32 @@ class Segmenter:
 
     def __call__(self, line: str) -> list[Word]:
         spans, position = [], 0
+        chinese = self.languages_needed(line) == {"zh"}
         for run in _RUN.finditer(line):
             spans += split_spaced(line[position : run.start()], position)
-            spans += [(run.start() + a, run.start() + b) for a, b in self._split_run(run, line)]
+            start = run.start()
+            if chinese and run.lastgroup == "cjk" and _after_number(line, spans, start):
+                unit = _CHINESE_UNIT.match(line, start, run.end())
+                if unit:
+                    spans[-1], start = (spans[-1][0], unit.end()), unit.end()
+            spans += [(start + a, start + b) for a, b in self._split_run(run.lastgroup, line[start : run.end()], line)]
             position = run.end()
         spans += split_spaced(line[position:], position)
+        if chinese:
+            spans = _join_percent(line, spans)
         return [Word(line[start:end], start, end) for start, end in spans]
 
-    def _split_run(self, run, line: str) -> list[tuple[int, int]]:
-        text = run.group()
-        if run.lastgroup == "cjk":
-            language = self.language if self.language in LANGUAGES else ("ja" if _KANA.search(line) else "zh")
-            return LANGUAGES[language](text)
+    def _language(self, line: str) -> str | None:
+        """The segmenter this line's Han runs go to."""
+        if self.language in LANGUAGES:
+            return self.language
+        return "ja" if _KANA.search(line) else "zh"
+
+    def _split_run(self, kind: str, text: str, line: str) -> list[tuple[int, int]]:
+        if not text:
+            return []
+        if kind == "cjk":
+            return LANGUAGES[self._language(line)](text)
         if self.pieces is None:
             return [(0, len(text))]
         self.pieces_runs += 1
@@ -88,9 +107,23 @@ class Segmenter:
         """The segmenters (``zh``, ``ja``) that :meth:`__call__` would use on ``line``."""
         if not regex.search(f"[{_CJK}]", line):
             return set()
-        if self.language in LANGUAGES:
-            return {self.language}
-        return {"ja" if _KANA.search(line) else "zh"}
+        return {self._language(line)}
+
+
+def _after_number(line: str, spans: list[tuple[int, int]], start: int) -> bool:
+    """Whether the last word so far is a number that ends right at ``start``."""
+    return bool(spans) and spans[-1][1] == start and bool(_NUMBER.fullmatch(line, *spans[-1]))
+
+
+def _join_percent(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with each percent sign that directly follows a number joined to it."""
+    joined = []
+    for start, end in spans:
+        if joined and line[start:end] in _PERCENT and joined[-1][1] == start and _NUMBER.fullmatch(line, *joined[-1]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def load_segmenters(texts: Iterable[tuple[Segmenter, str]]) -> None:
