@@ -87,7 +87,7 @@ class Segmenter:
             spans = _join_percent(line, spans)
         return [Word(line[start:end], start, end) for start, end in spans]
 
-    def _language(self, line: str) -> str | None:
+    def _language(self, line: str) -> str:
         """The segmenter this line's Han runs go to."""
         if self.language in LANGUAGES:
             return self.language
@@ -119,7 +119,7 @@ def _join_percent(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     """Spans with each percent sign that directly follows a number joined to it."""
     joined = []
     for start, end in spans:
-        if joined and line[start:end] in _PERCENT and joined[-1][1] == start and _NUMBER.fullmatch(line, *joined[-1]):
+        if line[start:end] in _PERCENT and _after_number(line, joined, start):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
