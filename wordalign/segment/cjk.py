@@ -80,9 +80,9 @@ def _dictionary_parts(word: str, frequency: Callable[[str], int | None]) -> list
     fewest = {0: []}  # end -> the shortest sequence of parts that covers word[:end]
     for end in range(2, len(word) + 1):
         for start in range(end - 1):
-            if start in fewest and (start, end) != (0, len(word)) and frequency(word[start:end]):
-                if end not in fewest or len(fewest[start]) + 1 < len(fewest[end]):
-                    fewest[end] = fewest[start] + [(start, end)]
+            shorter = start in fewest and (end not in fewest or len(fewest[start]) + 1 < len(fewest[end]))
+            if shorter and (start, end) != (0, len(word)) and frequency(word[start:end]):
+                fewest[end] = fewest[start] + [(start, end)]
     return fewest.get(len(word), [(0, len(word))])
 
 
