@@ -1,6 +1,8 @@
 """Annotation projection against human annotation: Europarl NER, English entities onto German and Spanish.
 
     python benchmarks/projection.py        # writes benchmarks/results/projection.md and .json
+    python benchmarks/projection.py --model embedded-base --name projection-base   # another encoder
+    python benchmarks/projection.py --level subword --name projection-subword      # or level
 
 Data: ../shared/projection/europarl_ner/ (Agerri et al. 2018): 799 sentences with gold named
 entities in each language. The English gold entities are projected onto the German and Spanish
@@ -48,12 +50,13 @@ def gold_spans(path: Path) -> list:
     return [spans_from_tags(sentence.labels) for sentence in read_conll(str(path))]
 
 
-def headline(language: str) -> dict:
-    """``wordalign project`` with its defaults, scored."""
+def headline(language: str, choices: dict) -> dict:
+    """``wordalign project`` with its defaults (but ``choices``: model, level), scored."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "projected.conll"
         started = time.perf_counter()
-        summary = project_files(str(DATA / "en.conll"), str(DATA / f"{language}.conll"), output=str(out), quiet=True)
+        summary = project_files(str(DATA / "en.conll"), str(DATA / f"{language}.conll"), output=str(out), quiet=True,
+                                **choices)
         seconds = time.perf_counter() - started
         score = entity_scores(gold_spans(DATA / f"{language}.conll"), gold_spans(out))
     return {**score.as_dict(), "seconds": seconds, "dropped": summary.dropped, "split": summary.split,
@@ -87,13 +90,13 @@ def f1_of(links, source, target, gold, **rules) -> float:
     return entity_scores(gold, predicted).f1
 
 
-def measure() -> dict:
+def measure(choices: dict) -> dict:
     source = list(read_conll(str(DATA / "en.conll")))
     default_rules = {name: getattr(DEFAULTS, name) for name in RULES}
-    aligner = projection_aligner(AlignConfig(device="cpu"))  # as `wordalign project`: its extractor and level
+    aligner = projection_aligner(AlignConfig(device="cpu", **choices))  # as `wordalign project` aligns
     results = {"headline": {}, "extractors": {}, "rules": {}}
     for name, language in LANGUAGES.items():
-        results["headline"][name] = headline(language)
+        results["headline"][name] = headline(language, choices)
         print(f"{name}: wordalign project F1 {100 * results['headline'][name]['f1']:.1f}", flush=True)
         target = list(read_conll(str(DATA / f"{language}.conll")))
         gold = gold_spans(DATA / f"{language}.conll")
@@ -110,11 +113,13 @@ def measure() -> dict:
     return results
 
 
-def render(data: dict) -> str:
+def render(data: dict, name: str = "projection") -> str:
+    options = "".join(f" --{key} {value}" for key, value in data.get("choices", {}).items())
+    options += f" --name {name}" if name != "projection" else ""
     head = data["headline"]
     mean = sum(row["f1"] for row in head.values()) / len(head)
     lines = [
-        f"Command: `python benchmarks/projection.py` · revision {data['revision']} · {data['machine']}",
+        f"Command: `python benchmarks/projection.py{options}` · revision {data['revision']} · {data['machine']}",
         "",
         "English gold entities of Europarl NER (799 sentences; Agerri et al. 2018) projected onto German and "
         "Spanish and scored against their gold: entity-level micro F1 (exact span and type, %).",
@@ -158,15 +163,19 @@ def render(data: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--render", action="store_true", help="only rewrite projection.md from projection.json")
+    parser.add_argument("--model", help="encoder (default: what `wordalign project` uses)")
+    parser.add_argument("--level", choices=("word", "subword"), help="level (default: what `wordalign project` uses)")
+    parser.add_argument("--name", default="projection", help="results file name (results/NAME.md and .json)")
+    parser.add_argument("--render", action="store_true", help="only rewrite NAME.md from NAME.json")
     args = parser.parse_args()
     if args.render:
-        data = json.loads((RESULTS / "projection.json").read_text())
+        data = json.loads((RESULTS / f"{args.name}.json").read_text())
     else:
-        data = {"revision": git_revision(), "machine": machine(), **measure()}
-        (RESULTS / "projection.json").write_text(json.dumps(data, indent=1) + "\n")
-    (RESULTS / "projection.md").write_text(render(data))
-    print(render(data))
+        choices = {key: value for key, value in (("model", args.model), ("level", args.level)) if value}
+        data = {"revision": git_revision(), "machine": machine(), "choices": choices, **measure(choices)}
+        (RESULTS / f"{args.name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    (RESULTS / f"{args.name}.md").write_text(render(data, args.name))
+    print(render(data, args.name))
 
 
 if __name__ == "__main__":

@@ -210,3 +210,15 @@ def test_token_labels_from_jsonl_with_an_empty_sentence(tmp_path, capsys):
     assert run(["project", str(source), str(target), "--links", str(links), "--kind", "tokens", "-q"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert records == [{"tokens": ["das", "Haus"], "labels": ["DET", "NOUN"]}, {"tokens": ["ja"], "labels": ["O"]}]
+
+
+def test_projection_aligns_with_the_encoder_and_extractor_measured_best_for_it(monkeypatch):
+    import wordalign.align.aligner
+    from wordalign.align.config import AlignConfig
+    from wordalign.projection.project import projection_aligner
+
+    monkeypatch.setattr(wordalign.align.aligner, "Aligner", lambda config: config)
+    default = projection_aligner(AlignConfig())
+    assert (default.model, default.extractor, default.level) == ("embedded-base", "ot-unbalanced", "word")
+    chosen = projection_aligner(AlignConfig(model="embedded", extractor="softmax", level="subword"))
+    assert (chosen.model, chosen.extractor, chosen.level) == ("embedded", "softmax", "subword")

@@ -14,7 +14,7 @@ from ..io.output import check_output, output_stream
 from ..io.text import iter_lines
 from ..options import build, split_options
 from ..segment.split import Segmenter, load_segmenters
-from .config import PROJECTION_EXTRACTOR, PROJECTION_LEVEL, ProjectConfig
+from .config import PROJECTION_EXTRACTOR, PROJECTION_LEVEL, PROJECTION_MODEL, ProjectConfig
 from .formats import (
     LabelledSentence,
     detect_format,
@@ -72,7 +72,8 @@ def project_files(source: str, target: str, **options) -> ProjectSummary:
     **options
         The fields of :class:`ProjectConfig` (how labels are carried, where the output goes)
         and of :class:`~wordalign.align.config.AlignConfig` (how sentences are aligned, as for
-        ``wordalign align``; the extractor defaults to :data:`PROJECTION_EXTRACTOR`).
+        ``wordalign align``; the encoder, extractor and level default to those measured best
+        for projection, see :func:`projection_aligner`).
 
     Returns
     -------
@@ -155,11 +156,12 @@ def _read_links(path: str, sentences, targets) -> list[tuple[list, list | None]]
 
 
 def projection_aligner(align: AlignConfig):
-    """An aligner with the projection's default extractor and level (:data:`PROJECTION_EXTRACTOR`,
-    :data:`PROJECTION_LEVEL`)."""
+    """An aligner with the projection's default encoder, extractor and level
+    (:data:`PROJECTION_MODEL`, :data:`PROJECTION_EXTRACTOR`, :data:`PROJECTION_LEVEL`)."""
     from ..align.aligner import Aligner
     from ..encoding.models import checkpoint_metadata
 
+    align = replace(align, model=align.model or PROJECTION_MODEL)
     span_model = checkpoint_metadata(align.model).get("scorer") == "span"
     if align.extractor is None and not span_model:
         align = replace(align, extractor=PROJECTION_EXTRACTOR, level=align.level or PROJECTION_LEVEL)

@@ -1,0 +1,73 @@
+"""The default extractor's parameters again, for the tuned encoder on subwords, on tuning data.
+
+    python benchmarks/sweep_softmax.py      # writes results/sweep_softmax.{md,json}
+
+``softmax`` at every temperature and threshold of the grid, on the subword similarities of the
+default encoder (the tuned default, ``--level subword``), on the train + dev splits of the five
+standard pairs. sweep.py chose the parameters on the base encoder's word similarities; this
+checks whether the tuned encoder, at the default level, wants others.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine
+
+from wordalign.align.aligner import extract_links
+from wordalign.align.presets import resolve_extractor
+from wordalign.align.scorers import SimilarityScorer
+from wordalign.evaluation import score_alignments
+from wordalign.extractors import bind
+from wordalign.extractors.registry import resolve_params
+
+EXTRACTOR, SETTING_PARAMS = resolve_extractor("bilingual", None, None)
+TEMPERATURES = (0.03, 0.05, 0.07, 0.1, 0.15)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    sets = {name: GoldSet.load(name, *folders) for name, folders in TUNING_SPLITS.items()}
+    scorer = SimilarityScorer("embedded", word_weights=True, level="subword")
+    scores = {pair: scorer.score_batch(gold_set.pairs) for pair, gold_set in sets.items()}
+    table = {}
+    for temperature in TEMPERATURES:
+        for threshold in THRESHOLDS:
+            extract = bind(EXTRACTOR, {"temperature": temperature, "threshold": threshold})
+            table[f"{temperature} {threshold}"] = {
+                pair: score_alignments(gold_set.gold, [
+                    [tuple(link) for link in zip(*extract_links(extract, s).nonzero())] for s in scores[pair]]).aer
+                for pair, gold_set in sets.items()}
+    current = resolve_params(EXTRACTOR, SETTING_PARAMS)
+    results = {"revision": git_revision(), "machine": machine(), "table": table,
+               "current": f"{current['temperature']} {current['threshold']}",
+               "seconds": time.perf_counter() - started}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "sweep_softmax.json").write_text(json.dumps(results, indent=1))
+    (RESULTS / "sweep_softmax.md").write_text(render(results))
+    print(render(results))
+
+
+def render(results: dict) -> str:
+    table = results["table"]
+    pairs = list(next(iter(table.values())))
+    mean = {key: sum(row.values()) / len(row) for key, row in table.items()}
+    lines = [f"`{EXTRACTOR}` on the tuned default's subword similarities; AER % on tuning data "
+             f"(train + dev splits), the 8 best settings and the default.", "",
+             "| temperature | threshold | " + " | ".join(pairs) + " | mean |", "|---|---|" + "---|" * (len(pairs) + 1)]
+    shown = sorted(table, key=mean.get)[:8]
+    shown += [results["current"]] if results["current"] not in shown else []
+    for key in shown:
+        temperature, threshold = key.split()
+        bold = "**" if key == results["current"] else ""
+        cells = " | ".join(f"{100 * table[key][pair]:.1f}" for pair in pairs)
+        lines.append(f"| {bold}{temperature}{bold} | {bold}{threshold}{bold} | {cells} | {100 * mean[key]:.2f} |")
+    lines += ["", f"- Command: `python benchmarks/sweep_softmax.py`; revision {results['revision']}; "
+              f"{results['seconds']:.0f} s ({results['machine']}). The default is in bold."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
