@@ -1,8 +1,8 @@
 """Annotation projection against human annotation: Europarl NER, English entities onto German and Spanish.
 
     python benchmarks/projection.py        # writes benchmarks/results/projection.md and .json
-    python benchmarks/projection.py --model embedded-base --name projection-base   # another encoder
-    python benchmarks/projection.py --level subword --name projection-subword      # or level
+    python benchmarks/projection.py --model embedded --name projection-tuned-word   # another encoder
+    python benchmarks/projection.py --model embedded --level subword --name projection-tuned-subword
 
 Data: ../shared/projection/europarl_ner/ (Agerri et al. 2018): 799 sentences with gold named
 entities in each language. The English gold entities are projected onto the German and Spanish

@@ -57,12 +57,12 @@ def gold_sentences() -> set[str]:
     return seen
 
 
-def build_training_text(work: Path, per_corpus: int, seed: int) -> tuple[Path, Path, dict]:
+def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[str, ...] = ()) -> tuple[Path, Path, dict]:
     """Write the shuffled training mix; return its two files and, per corpus, lines taken and dropped."""
     excluded_text = gold_sentences()
     pairs, counts = [], {}
     for folder in sorted(p for p in PARALLEL.iterdir() if (p / "src.txt").is_file()):
-        if folder.name in EXCLUDED_CORPORA:
+        if folder.name in EXCLUDED_CORPORA or folder.name in left_out:
             continue
         with open(folder / "src.txt", encoding="utf-8") as src, open(folder / "tgt.txt", encoding="utf-8") as tgt:
             taken = dropped = 0
@@ -112,6 +112,8 @@ def main() -> None:
     parser = training_benchmark_parser(__doc__, "tuned_default", ".tuned-default-work",
                                        "scratch folder for the training text and the checkpoint (git-ignored)")
     parser.add_argument("--per-corpus", type=int, default=PER_CORPUS, help="lines taken from each corpus")
+    parser.add_argument("--leave-out", action="append", default=[], metavar="CORPUS",
+                        help="a corpus of ../shared/parallel not to train on (repeatable), e.g. small_parallel_enja_ja-en")
     parser.add_argument("--ship", action="store_true", help="copy the delta into the package (the shipped default)")
     parser.add_argument("--rescore", action="store_true",
                         help="only score again the models of the last run (in --work), e.g. after the defaults changed")
@@ -128,7 +130,7 @@ def main() -> None:
         return
 
     shutil.rmtree(args.work, ignore_errors=True)
-    src, tgt, counts = build_training_text(args.work, args.per_corpus, args.seed)
+    src, tgt, counts = build_training_text(args.work, args.per_corpus, args.seed, tuple(args.leave_out))
     checkpoint = args.work / "model"
     command = [sys.executable, "-m", "wordalign", "finetune", str(src), str(tgt), "-o", str(checkpoint),
                "--model", "embedded-base", "--seed", str(args.seed), "--dtype", training_dtype(), "-q",
@@ -150,6 +152,7 @@ def main() -> None:
     results = {"name": args.name, "revision": git_revision(), "machine": machine(),
                "command": f"python benchmarks/tuned_default.py --per-corpus {args.per_corpus}"
                           + (f" --name {args.name}" if args.name != "tuned_default" else "")
+                          + "".join(f" --leave-out {corpus}" for corpus in args.leave_out)
                           + (" --ship" if args.ship else "") + (f" -- {options}" if options else ""),
                "finetune_command": command[2:], "training_lines": counts,
                "pairs": sum(c["pairs"] for c in counts.values()), "train_seconds": train_seconds,
