@@ -22,6 +22,7 @@ from wordalign.evaluation import AlignmentScore, score_alignments  # noqa: E402
 from wordalign.extractors import bind  # noqa: E402
 from wordalign.io.links import read_alignments  # noqa: E402
 from wordalign.io.text import ParallelInput  # noqa: E402
+from wordalign.align.aligner import extract_links  # noqa: E402
 from wordalign.align.scorers.similarity import cosine_similarity, word_norms  # noqa: E402
 
 # The five standard bilingual sets: display name -> folder under data/gold/.
@@ -78,6 +79,11 @@ def extract_all(sims: list[np.ndarray], extractor: str, params: dict, weights=No
     started = time.perf_counter()
     hyps = [list(zip(*np.nonzero(extract(sim, w)))) for sim, w in zip(sims, weights)]
     return hyps, (time.perf_counter() - started) / max(1, len(sims))
+
+
+def pair_links(extract, scores) -> list[list[tuple[int, int]]]:
+    """Each pair's word links from its scores (``PairScores``), read as the aligner reads them."""
+    return [list(zip(*extract_links(extract, pair).nonzero())) for pair in scores]
 
 
 def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: dict) -> AlignmentScore:

@@ -21,9 +21,8 @@ import argparse
 import json
 import time
 
-from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine
+from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine, pair_links
 
-from wordalign.align.aligner import extract_links
 from wordalign.align.scorers import SimilarityScorer
 from wordalign.evaluation import score_alignments
 from wordalign.extractors import bind
@@ -43,7 +42,7 @@ def measure(model: str, layer: int | None = None) -> dict[str, dict[str, float]]
             scores = scorer.score_batch(gold_set.pairs)
             for name in CANDIDATES:
                 extract = bind(name, {})
-                hyps = [[tuple(link) for link in zip(*extract_links(extract, s).nonzero())] for s in scores]
+                hyps = pair_links(extract, scores)
                 label = name if level == "word" else f"{name} subword"
                 table.setdefault(label, {})[pair] = score_alignments(gold_set.gold, hyps).aer
     return table

@@ -18,9 +18,8 @@ import json
 import sys
 import time
 
-from _common import MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, git_revision, machine, pct
+from _common import MONO_TEST, ROOT, RESULTS, STANDARD_SETS, GoldSet, git_revision, machine, pair_links, pct
 
-from wordalign.align.aligner import extract_links
 from wordalign.align.presets import DEFAULT_EXTRACTOR, resolve_extractor, resolve_level, setting_model
 from wordalign.align.scorers import SimilarityScorer
 from wordalign.evaluation import score_alignments
@@ -44,7 +43,7 @@ def measure(scorer: SimilarityScorer, gold_set: GoldSet, setting: str, test_rang
     for name in available():
         extract = bind(name, resolve_extractor(setting, name, None)[1])
         started = time.perf_counter()
-        hyps = [list(zip(*extract_links(extract, pair).nonzero())) for pair in scores]
+        hyps = pair_links(extract, scores)
         seconds = (time.perf_counter() - started) / len(scores)
         lengths = gold_set.lengths
         rows["full"][name] = (score_alignments(gold_set.gold, hyps, lengths).as_dict()

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import time
 
-from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine
+from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine, pair_links
 
-from wordalign.align.aligner import extract_links
 from wordalign.align.presets import resolve_extractor
 from wordalign.align.scorers import SimilarityScorer
 from wordalign.evaluation import score_alignments
@@ -37,8 +36,7 @@ def main() -> None:
         for threshold in THRESHOLDS:
             extract = bind(EXTRACTOR, {"temperature": temperature, "threshold": threshold})
             table[f"{temperature} {threshold}"] = {
-                pair: score_alignments(gold_set.gold, [
-                    [tuple(link) for link in zip(*extract_links(extract, s).nonzero())] for s in scores[pair]]).aer
+                pair: score_alignments(gold_set.gold, pair_links(extract, scores[pair])).aer
                 for pair, gold_set in sets.items()}
     current = resolve_params(EXTRACTOR, SETTING_PARAMS)
     results = {"revision": git_revision(), "machine": machine(), "table": table,

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 
-from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine
+from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine, pair_links
 from choose_defaults import choose, regrets
 
 from wordalign import Aligner
-from wordalign.align.aligner import extract_links
 from wordalign.evaluation import score_alignments
 from wordalign.extractors import bind
 from wordalign.extractors.directions import DIRECTIONS
@@ -38,7 +37,7 @@ def measure() -> tuple[dict, str]:
         for extractor in EXTRACTORS:
             for direction in SHOWN:
                 extract = bind(extractor, {"direction": direction})
-                hyps = [list(zip(*extract_links(extract, pair).nonzero())) for pair in scores]
+                hyps = pair_links(extract, scores)
                 results[name][f"{extractor} {direction}"] = score_alignments(gold_set.gold, hyps).aer
         print(name, {k: round(100 * v, 1) for k, v in results[name].items()}, flush=True)
     return results, aligner.scorer.signature
