@@ -72,7 +72,9 @@ class Segmenter:
 
     def __call__(self, line: str) -> list[Word]:
         spans, position = [], 0
-        chinese = self.languages_needed(line) == {"zh"}
+        needed = self.languages_needed(line)
+        language = needed.pop() if needed else None  # of every Han run of the line
+        chinese = language == "zh"
         for run in _RUN.finditer(line):
             spans += split_spaced(line[position : run.start()], position)
             start = run.start()
@@ -80,7 +82,8 @@ class Segmenter:
                 unit = _CHINESE_UNIT.match(line, start, run.end())
                 if unit:
                     spans[-1], start = (spans[-1][0], unit.end()), unit.end()
-            spans += [(start + a, start + b) for a, b in self._split_run(run.lastgroup, line[start : run.end()], line)]
+            run_spans = self._split_run(run.lastgroup, line[start : run.end()], language)
+            spans += [(start + a, start + b) for a, b in run_spans]
             position = run.end()
         spans += split_spaced(line[position:], position)
         if chinese:
@@ -93,11 +96,11 @@ class Segmenter:
             return self.language
         return "ja" if _KANA.search(line) else "zh"
 
-    def _split_run(self, kind: str, text: str, line: str) -> list[tuple[int, int]]:
+    def _split_run(self, kind: str, text: str, language: str | None) -> list[tuple[int, int]]:
         if not text:
             return []
         if kind == "cjk":
-            return LANGUAGES[self._language(line)](text)
+            return LANGUAGES[language](text)
         if self.pieces is None:
             return [(0, len(text))]
         self.pieces_runs += 1
