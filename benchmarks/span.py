@@ -2,11 +2,13 @@
 
     python benchmarks/span.py                          # writes benchmarks/results/span.{md,json}
     python benchmarks/span.py --sets De-En --name span-trial -- --epochs 1   # options for train-span
+    python benchmarks/span.py --sets Ro-En --name span-binary -- --head binary  # BinaryAlign's head
 
 For each standard pair: `wordalign train-span` on its train split, stopping early on its dev
 split and choosing its threshold and similarity prior there, as a whole process (timed); then
 `wordalign align --model CKPT` on its test split in a fresh process. The span probabilities
-alone (no prior, the threshold of the kept epoch) are scored on the test split too.
+alone (no prior, the threshold of the kept epoch) are scored on the test split too; with
+``-- --head binary`` the same for BinaryAlign's head.
 Unsupervised rows: every registered extractor on the embedded encoder (the one the span models
 start from) on the same test splits, with the settings `wordalign align` uses. Zero-shot rows:
 a model aligns the test split of a pair it never saw (TRANSFER). Reload check: the checkpoint,
@@ -39,7 +41,7 @@ from wordalign import Aligner, score_alignments, score_files
 from wordalign.extractors import available, bind
 from wordalign.io.links import read_alignments
 from wordalign.io.text import ParallelInput
-from wordalign.align.scorers.span import SpanScorer
+from wordalign.align.scorers import SUPERVISED
 
 # Display name -> (train, dev, test) folders under data/gold/.
 SETS = {
@@ -63,6 +65,7 @@ TRAIN_ARGS = {"De-En": ["--epochs", "2"], "En-Fr": ["--epochs", "4"], "Ro-En": [
 # 98-208 test pairs). KFTT sentences are about twice as long as the others, and every word is
 # one query: whole Ja-En splits (553 train, 100 dev, 582 test) would take hours of CPU here.
 CAPS = {"train": 250, "dev": 50, "test": 200}
+HEAD_NAMES = {"span": "span prediction", "binary": "BinaryAlign head"}  # `train-span --head` values
 SET_CAPS = {"Ja-En": {"train": 150}}
 
 
@@ -134,13 +137,14 @@ def tune(name: str, work: Path) -> float:
 
 
 def span_alone(checkpoint: Path, split: tuple[str, str, str], threshold: float) -> dict:
-    """The span probabilities without the prior, cut at ``threshold``, scored on a gold split."""
+    """The head's probabilities without the prior, cut at ``threshold``, scored on a gold split."""
     src, tgt, gold = split
     pairs = list(ParallelInput(src, tgt))
     live = [k for k, (s, t) in enumerate(pairs) if s and t]
-    scorer, extract = SpanScorer(str(checkpoint), prior_weight=0.0), bind("threshold", {"threshold": threshold})
+    scorer_class = SUPERVISED[json.loads((checkpoint / "wordalign.json").read_text(encoding="utf-8"))["scorer"]]
+    scorer, extract = scorer_class(str(checkpoint), prior_weight=0.0), bind("threshold", {"threshold": threshold})
     hyps = [[] for _ in pairs]
-    for k, matrix in zip(live, scorer.span_probabilities([pairs[k] for k in live])):
+    for k, matrix in zip(live, scorer.head_probabilities([pairs[k] for k in live])):
         hyps[k] = list(zip(*np.nonzero(extract(matrix))))
     return score_alignments(read_alignments(gold), hyps).as_dict()
 
@@ -214,7 +218,8 @@ def main() -> None:
         test: {"model": source, **align_and_score(args.work / f"model-{source}", capped(test, "test", args.work),
                                                   args.work / f"{test}.from-{source}.pharaoh")}
         for test, source in TRANSFER.items() if source in args.sets}
-    results["unsupervised"] = unsupervised(args.sets, args.work)
+    # Every pair, not only --sets: the unsupervised rows are all of this revision's default encoder.
+    results["unsupervised"] = unsupervised(list(SETS), args.work)
     published = RESULTS / f"{args.name}.json"
     # The rows of pairs left out of --sets stand as published (the table gives each one's revision).
     earlier = json.loads(published.read_text(encoding="utf-8")) if published.is_file() else {}
@@ -232,6 +237,11 @@ def cell(score: dict) -> str:
     return f"{pct(score['aer'])} / {pct(score['precision'])} / {pct(score['recall'])} / {pct(score['f1'])}"
 
 
+def starting_encoder(entry: dict) -> str:
+    """Which embedded encoder a pair's training started from, read off the converted model's folder."""
+    return "tuned default" if "-aligned-" in Path(entry["trained"]["model"]).name else "embedded-base (untuned)"
+
+
 def render(results: dict) -> str:
     trained, names = results["trained"], list(results["trained"])
     best = {n: min(results["unsupervised"][n].items(), key=lambda item: item[1]["aer"]) for n in names}
@@ -239,34 +249,37 @@ def render(results: dict) -> str:
     lines = [
         "Test splits (" + ", ".join(f"{n} {trained[n]['test_pairs']}" for n in names) + " pairs; Ja-En: the first "
         f"{CAPS['test']} pairs of the KFTT test set). Each cell: AER / precision / recall / F1 "
-        "(%); lower AER is better. All rows use the embedded encoder (multilingual-e5-small, 4-bit weights).", "",
+        "(%); lower AER is better. All rows use the embedded multilingual-e5-small (4-bit weights): the unsupervised "
+        "rows the default encoder of the revision of this run, the trained rows the encoder in the \"starts from\" "
+        "column of the second table.", "",
         "| method | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|",
     ]
     for extractor in results["unsupervised"][names[0]]:
         lines.append(f"| unsupervised `{extractor}` | "
                      + " | ".join(cell(results["unsupervised"][n][extractor]) for n in names) + " |")
     further = "; ".join(f"{n}: trained further from the {source} model" for n, source in started.items())
-    lines.append(f"| span prediction alone, trained on the pair{f' ({further})' if further else ''} | "
+    method = HEAD_NAMES[trained[names[0]]["trained"].get("head", "span")]
+    lines.append(f"| {method} alone, trained on the pair{f' ({further})' if further else ''} | "
                  + " | ".join(cell(trained[n]["test_span_alone"]) for n in names) + " |")
-    lines.append("| **span prediction + similarity prior** (what `wordalign align --model CKPT` does) | "
+    lines.append(f"| **{method} + similarity prior** (what `wordalign align --model CKPT` does) | "
                  + " | ".join(f"**{cell(trained[n]['test'])}**" for n in names) + " |")
     zero = results.get("zero_shot", {})
     if zero:
-        lines.append("| span prediction, zero-shot (model of another pair) | "
+        lines.append(f"| {method}, zero-shot (model of another pair) | "
                      + " | ".join(f"{cell(zero[n])} ({zero[n]['model']} model)" if n in zero else "–"
                                   for n in names) + " |")
     gains = [f"{n} {100 * (best[n][1]['aer'] - trained[n]['test']['aer']):+.1f} (vs `{best[n][0]}`)" for n in names]
     lines += ["", "AER gain of the trained model over the best unsupervised extractor on each test split: "
               + ", ".join(gains) + ".", "",
               "| pair | train pairs | starts from | `train-span` options | queries | epochs run (kept) | "
-              "prior: layer, weight | threshold | dev AER: span alone → with prior | training time | device, dtype | "
+              "prior: layer, weight | threshold | dev AER: head alone → with prior | training time | device, dtype | "
               "revision: trained (tuned) |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         result, tuning = trained[n]["result"], trained[n]["tuning"]
         prior = f"{tuning['prior']['layer']}, {tuning['prior']['weight']}" if tuning["prior"]["weight"] else "none"
         retuned = f" ({tuning['revision']})" if tuning["tune_seconds"] is not None else ""
-        lines.append(f"| {n} | {trained[n]['train_pairs']} | {started.get(n, 'embedded encoder')} | "
+        lines.append(f"| {n} | {trained[n]['train_pairs']} | {started.get(n) or starting_encoder(trained[n])} | "
                      f"`{' '.join(trained[n]['options']['train_args'])}` | {result['queries']} | "
                      f"{result['epochs_run']} ({result['best_epoch']}) | {prior} | {tuning['threshold']} | "
                      f"{pct(tuning['span_alone_dev_aer'])} → {pct(tuning['dev_aer'])} | "

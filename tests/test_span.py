@@ -15,6 +15,8 @@ from wordalign import Aligner, align_files, score_files, train_span, tune_span
 from wordalign.cli import run
 from wordalign.errors import ConfigError, InputError
 from wordalign.encoding.models import load_encoder
+from wordalign.align.scorers import BinaryScorer
+from wordalign.align.scorers.binary import word_logits
 from wordalign.align.scorers.span import (
     DEFAULT_MARKER,
     SpanScorer,
@@ -24,6 +26,7 @@ from wordalign.align.scorers.span import (
     similarity_prior,
     word_probabilities,
 )
+from wordalign.train.objectives import binary_alignment_loss
 from wordalign.train.span import answer_candidates, span_examples
 from wordalign.types import GoldAlignment
 
@@ -243,7 +246,7 @@ def test_cli_refuses_span_options_that_do_not_fit_the_model(tiny_model, tiny_fil
     out, _ = tiny_model
     src, tgt = str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt")
     assert run(["align", src, tgt, "--scorer", "span", "-q"]) == 2
-    assert "needs a checkpoint made by `wordalign train-span`" in capsys.readouterr().err
+    assert "needs a checkpoint made by `wordalign train-span --head span`; embedded is not one" in capsys.readouterr().err
     assert run(["align", src, tgt, "--model", str(out), "--layer", "3", "-q"]) == 2
     assert "a span model has none to choose" in capsys.readouterr().err
     assert run(["align", src, tgt, "--model", str(out), "--centering", "pair", "-q"]) == 2
@@ -265,3 +268,67 @@ def test_a_sentence_too_long_for_the_span_model_names_its_file_and_line_and_leav
     err = capsys.readouterr().err
     assert f"{src}:301: a sentence of 60 words is too long to be searched for a span" in err
     assert not hyp.exists() and not (tmp_path / "out.pharaoh.part").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-30, 30), min_size=3, max_size=9), st.data())
+def test_binary_word_logits_are_the_first_tokens_and_the_loss_counts_only_real_words(token_logits, data):
+    tokens = len(token_logits)
+    words = data.draw(st.integers(2, tokens - 1))
+    first = torch.tensor([[0] + data.draw(st.lists(st.integers(1, tokens - 1), min_size=words, max_size=words))])
+    valid = torch.ones_like(first, dtype=torch.bool)
+    valid[0, -1] = False  # padding, or a word without tokens
+    logits = word_logits(torch.tensor([token_logits]), first, valid)
+    assert logits.shape == (1, words)
+    assert torch.equal(logits[0, :-1], torch.tensor(token_logits)[first[0, 1:-1]])
+    assert logits[0, -1] == float("-inf")
+    probabilities = logits.sigmoid()
+    assert ((probabilities >= 0) & (probabilities <= 1)).all() and probabilities[0, -1] == 0
+    aligned = torch.tensor([data.draw(st.lists(st.booleans(), min_size=words, max_size=words))])
+    counted = logits[0, :-1]
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(counted, aligned[0, :-1].float())
+    assert torch.allclose(binary_alignment_loss(logits, aligned), expected)
+
+
+@pytest.fixture(scope="module")
+def tiny_binary_model(tiny_files, tmp_path_factory):
+    out = tmp_path_factory.mktemp("binary-model") / "model"
+    f = tiny_files
+    summary = train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(out), head="binary",
+                         dev_src=str(f / "dev.src"), dev_tgt=str(f / "dev.tgt"), dev_gold=str(f / "dev.gold"), **TINY)
+    return out, summary
+
+
+def test_a_binary_checkpoint_reloads_as_a_binary_aligner_and_reproduces_its_dev_score(tiny_binary_model, tiny_files,
+                                                                                      tmp_path, capsys):
+    out, summary = tiny_binary_model
+    metadata = json.loads((out / "wordalign.json").read_text())
+    assert metadata["scorer"] == "binary" and metadata["trained"]["head"] == "binary"
+    assert "classifier.weight" in load_file(out / "model.safetensors")
+    aligner = Aligner(str(out), device="cpu", dtype="float32")
+    assert isinstance(aligner.scorer, BinaryScorer) and "scorer:binary" in aligner.signature
+    assert aligner.extractor_params == {"threshold": summary.threshold}
+    hyp = tmp_path / "dev.pharaoh"
+    src, tgt = str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt")
+    assert run(["align", src, tgt, "--model", str(out), "--dtype", "float32", "-o", str(hyp), "-q"]) == 0
+    assert score_files(str(tiny_files / "dev.gold"), str(hyp)).corpus.aer == summary.dev_aer
+    assert run(["align", src, tgt, "--model", str(out), "--scorer", "span", "-q"]) == 2
+    assert "needs a checkpoint made by `wordalign train-span --head span`" in capsys.readouterr().err
+    tuned = tune_span(str(out), str(tiny_files / "dev.src"), str(tiny_files / "dev.tgt"), str(tiny_files / "dev.gold"),
+                      device="cpu", dtype="float32")
+    assert tuned.score.aer == summary.dev_aer
+
+
+def test_a_binary_head_can_start_from_a_span_checkpoint(tiny_model, tiny_files, tmp_path):
+    out, _ = tiny_model
+    f = tiny_files
+    further = tmp_path / "further"
+    train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(further), model=str(out),
+               head="binary", **{**TINY, "blocks": None, "epochs": 1})
+    trained = json.loads((further / "wordalign.json").read_text())
+    assert trained["scorer"] == "binary" and trained["trained"]["blocks"] == 2
+    weights = load_file(further / "model.safetensors")
+    assert "classifier.weight" in weights and "qa_outputs.weight" not in weights
+    with pytest.raises(ConfigError, match="head must be one of span, binary"):
+        train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(tmp_path / "m"),
+                   head="ternary", **TINY)

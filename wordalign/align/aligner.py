@@ -20,7 +20,7 @@ from ..segment.split import Segmenter
 from ..types import AlignedPair
 from .config import AlignConfig, signature
 from .presets import SPAN_EXTRACTOR, resolve_extractor, resolve_level, setting_model
-from .scorers import SCORERS, PairScores, SimilarityScorer, SpanScorer
+from .scorers import SCORERS, SUPERVISED, PairScores, SimilarityScorer
 
 # Chosen on the train/dev splits of the five bilingual sets (benchmarks/sweep.py).
 DEFAULT_CENTERING = "pair"
@@ -71,7 +71,7 @@ class Aligner:
         self.config = config = dataclasses.replace(config, model=setting_model(config.setting, config.model))
         metadata = checkpoint_metadata(config.model)
         scorer = _resolve_scorer(config.scorer, metadata, config.model, config.layer)
-        span = scorer is SpanScorer
+        span = scorer.name in SUPERVISED
         self.extractor, self.extractor_params = resolve_extractor(config.setting, config.extractor,
                                                                   config.extractor_params, span)
         if span and self.extractor == SPAN_EXTRACTOR and "threshold" in metadata:
@@ -85,7 +85,7 @@ class Aligner:
             if config.level not in (None, "word"):
                 raise ConfigError("--level subword reads subword cosines of the similarity scorer; a span model "
                                   "scores words")
-            self.scorer = SpanScorer(config.model, **runtime)
+            self.scorer = scorer(config.model, **runtime)
         else:
             self.scorer = SimilarityScorer(
                 config.model, layer=config.layer, centering=config.centering or DEFAULT_CENTERING,
@@ -204,14 +204,15 @@ def _pair(pair, segmenters: tuple[Segmenter, Segmenter] | None) -> tuple[list[st
 
 def _resolve_scorer(scorer: str | None, metadata: dict, model, layer: int | None) -> type:
     """The scorer class ``scorer`` names, checked against the model; the model's own when None."""
-    is_span_model = metadata.get("scorer") == SpanScorer.name
-    name = scorer or (SpanScorer.name if is_span_model else SimilarityScorer.name)
+    trained = metadata.get("scorer") if metadata.get("scorer") in SUPERVISED else None
+    name = scorer or trained or SimilarityScorer.name
     if name not in SCORERS:
         raise ConfigError(f"scorer must be one of {', '.join(SCORERS)}, not {name!r}")
-    if name == SpanScorer.name:
-        if not is_span_model:
-            raise ConfigError(f"--scorer span needs a checkpoint made by `wordalign train-span`; "
-                              f"{model or 'the embedded encoder'} is not one")
+    if name in SUPERVISED:
+        if name != trained:
+            what = f"a {trained} checkpoint" if trained else "not one"
+            raise ConfigError(f"--scorer {name} needs a checkpoint made by `wordalign train-span --head {name}`; "
+                              f"{model or 'the embedded encoder'} is {what}")
         if layer is not None:
             raise ConfigError("--layer chooses word vectors for the similarity scorer; a span model has none to choose")
     return SCORERS[name]

@@ -29,7 +29,7 @@ class AlignConfig(RuntimeOptions):
         None, "Local Hugging Face model directory, or embedded-base (the embedded encoder before alignment "
         "tuning); default: the embedded, alignment-tuned encoder.")
     scorer: str | None = option(
-        None, "similarity (word-vector cosines) | span (a `train-span` checkpoint); default: the model's.")
+        None, "similarity (word-vector cosines) | span | binary (a `train-span` checkpoint of that head); default: the model's.")
     layer: int | None = option(None, "Hidden layer for word vectors (0 = embeddings).")
     extractor: str | None = option(
         None, "See `wordalign extractors`; default: the setting's for align, ot-unbalanced for project; "

@@ -38,7 +38,7 @@ def train_span(
     output: Annotated[str, typer.Option("--output", "-o", help="Checkpoint directory to create; align with --model DIR.")],
     **options,
 ):
-    """Train a supervised span-prediction aligner on gold alignments (Nagata et al. 2020)."""
+    """Train a supervised aligner on gold alignments: span prediction (Nagata et al. 2020) or BinaryAlign (--head binary)."""
     from ..train.span import train_span as run_train_span
 
     log.info("%s", run_train_span(src, tgt, gold, output, **options))

@@ -22,6 +22,7 @@ OBJECTIVES = ("so", "co", "psi")
 # either direction keep them (measured: README, "What fine-tuning buys").
 GUIDE_DEFAULTS = {"softmax": {"direction": "union"}}
 LINKS = ("all", "sure")
+HEADS = ("span", "binary")  # the supervised heads of ``train-span``, named as their scorers
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class SpanTrainConfig(RuntimeOptions):
     blocks: int | None = option(
         None, "Keep the first N transformer blocks (default: the model's alignment layer; all of a "
         "train-span checkpoint). --layers is its former name.", "--blocks", "--layers")
+    head: str = option(
+        "span", "span: the start and end of each marked word's answer span (Nagata et al. 2020) | binary: "
+        "each word of the other sentence aligned or not (BinaryAlign, Latouche et al. 2024).")
     links: str = option("all", "all (sure and possible) | sure: which gold links to learn.")
     marker: str | None = option(None, "Word put before and after the query word (default: the model's, else •).")
     epochs: int = option(3, "Most passes over the data.")
@@ -97,6 +101,8 @@ class SpanTrainConfig(RuntimeOptions):
     quiet: bool = option(False, "No progress bar.", "--quiet", "-q", recorded=False)
 
     def __post_init__(self):
+        if self.head not in HEADS:
+            raise ConfigError(f"head must be one of {', '.join(HEADS)}, not {self.head!r}")
         if self.links not in LINKS:
             raise ConfigError(f"links must be one of {', '.join(LINKS)}, not {self.links!r}")
         check_training(self, ("epochs", "patience", "batch_size", "blocks"))

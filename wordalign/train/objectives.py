@@ -161,3 +161,34 @@ def span_loss(start_log_probs, end_log_probs, is_start, is_end):
     start_ll = torch.logsumexp(start_log_probs.masked_fill(~is_start, float("-inf")), dim=1)
     end_ll = torch.logsumexp(end_log_probs.masked_fill(~is_end, float("-inf")), dim=1)
     return -(start_ll + end_ll).mean() / 2
+
+
+def binary_alignment_loss(word_logits, is_aligned):
+    """BinaryAlign's loss: binary cross-entropy of every context word's aligned-or-not.
+
+    ``L = -mean_{q, j} [y_qj log σ(z_qj) + (1 - y_qj) log(1 - σ(z_qj))]`` over the queries
+    ``q`` of the batch and their context words ``j`` (padding and words without tokens, whose
+    logits are ``-inf``, left out), with ``y_qj`` = 1 where ``j`` is linked to the marked word.
+
+    Parameters
+    ----------
+    word_logits : torch.Tensor
+        ``(batch, words)`` from :func:`~wordalign.align.scorers.binary.word_logits`.
+    is_aligned : torch.Tensor
+        ``(batch, words)`` bool targets.
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar mean loss.
+
+    References
+    ----------
+    Latouche, Carbonneau & Swanson (2024). BinaryAlign: Word Alignment as Binary Sequence
+    Labeling. ACL.
+    """
+    import torch
+
+    counted = torch.isfinite(word_logits)
+    return torch.nn.functional.binary_cross_entropy_with_logits(
+        word_logits[counted], is_aligned[counted].to(word_logits.dtype))

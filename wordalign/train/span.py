@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from ..align.scorers import SUPERVISED
+from ..align.scorers.binary import binary_logits, word_logits
 from ..align.scorers.span import (
     DEFAULT_MARKER,
     NULL_POSITION,
@@ -32,7 +34,7 @@ from ..types import GoldAlignment
 from .checkpoint import write_checkpoint
 from .config import SpanTrainConfig
 from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
-from .objectives import span_loss
+from .objectives import binary_alignment_loss, span_loss
 from .tune import DevTuning, read_gold_set, resolved_path, tune_on_dev
 
 log = logging.getLogger("wordalign")
@@ -63,20 +65,31 @@ class SpanTrainSummary:
 
 @dataclass(frozen=True)
 class SpanExample:
-    """One training query and its answer."""
+    """One training query and its answer: the context words linked to the marked word."""
 
     query: SpanQuery
-    starts: tuple[int, ...]  # answer candidates: 0 = no answer, 1 + j = context word j
-    ends: tuple[int, ...]
+    words: tuple[int, ...]  # sorted; only words with tokens, the others cannot be pointed at
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """Span prediction's start candidates: 0 = no answer, 1 + j = context word j."""
+        return answer_candidates(list(self.words), self.query.first_token)[0]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        return answer_candidates(list(self.words), self.query.first_token)[1]
 
 
 def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> SpanTrainSummary:
-    """Train a span-prediction aligner on gold word alignments.
+    """Train a supervised aligner (span prediction or BinaryAlign) on gold word alignments.
 
     Every word of every training pair, in both directions, becomes one question: its sentence
-    with the word marked (``• word •``), paired with the other sentence; the answer is each
-    contiguous run of words it is linked to, or "no answer" (the ``[CLS]`` token) for an
-    unaligned word. The loss is :func:`~wordalign.train.objectives.span_loss`.
+    with the word marked (``• word •``), paired with the other sentence. With the ``span``
+    head the answer is each contiguous run of words it is linked to, or "no answer" (the
+    ``[CLS]`` token) for an unaligned word, and the loss is
+    :func:`~wordalign.train.objectives.span_loss`; with the ``binary`` head every word of the
+    other sentence is a yes or a no, and the loss is
+    :func:`~wordalign.train.objectives.binary_alignment_loss`.
 
     After each epoch the dev split, when given, is aligned exactly as ``wordalign align``
     would, with every threshold in :data:`~wordalign.train.tune.THRESHOLDS`; the epoch with the
@@ -95,7 +108,7 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
         the span scorer and the tuned threshold by itself.
     **options
         The fields of :class:`SpanTrainConfig`: ``dev_src``, ``dev_tgt``, ``dev_gold`` (a dev
-        split, all three or none); ``model`` (``None`` for the embedded encoder, a local model
+        split, all three or none); ``head`` (``span`` or ``binary``); ``model`` (``None`` for the embedded encoder, a local model
         directory, or a ``train-span`` checkpoint, of another language pair say, trained
         further with its head, blocks and marker: with little gold for a pair, a model that has
         learnt the task elsewhere is a better start than a new head, as Wu et al. 2023
@@ -115,6 +128,8 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     Cross-Language Span Prediction using Multilingual BERT. EMNLP.
     Wu, Nagata & Tsuruoka (2023). WSPAlign: Word Alignment Pre-training via Large-Scale
     Weakly Supervised Span Prediction. ACL.
+    Latouche, Carbonneau & Swanson (2024). BinaryAlign: Word Alignment as Binary Sequence
+    Labeling. ACL.
     """
     import torch
 
@@ -133,9 +148,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     examples, too_long = span_examples(scorer, train_pairs, train_gold, sure_only=config.links == "sure")
     if not examples:
         raise InputError("no training pair has words on both sides that fit the model", gold)
-    log.info("training span prediction on %d queries from %d pairs (%d windowed to fit; %d too long, skipped), "
-             "%d blocks, on %s", len(examples), len(train_pairs), sum(e.query.windowed for e in examples), too_long,
-             config.blocks, scorer.device)
+    log.info("training the %s head on %d queries from %d pairs (%d windowed to fit; %d too long, skipped), "
+             "%d blocks, on %s", config.head, len(examples), len(train_pairs), sum(e.query.windowed for e in examples),
+             too_long, config.blocks, scorer.device)
     started = time.perf_counter()
     epochs_run, best_epoch, history = _train_epochs(scorer, config, examples, dev)
     if dev is None:
@@ -149,7 +164,7 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
                                tuning.prior_layer, tuning.score.aer if dev else None, history)
     out.mkdir(parents=True, exist_ok=True)
     scorer.model.eval()
-    metadata = {"scorer": SpanScorer.name, "marker": config.marker, **tuning.metadata(config.dev_files or ()),
+    metadata = {"scorer": scorer.name, "marker": config.marker, **tuning.metadata(config.dev_files or ()),
                 "trained": record, "result": asdict(summary)}
     write_checkpoint(out, scorer.model, scorer.tokenizer, metadata)
     return summary
@@ -157,17 +172,19 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
 
 def _starting_model(config: SpanTrainConfig) -> tuple[SpanScorer, SpanTrainConfig]:
     """The model to train, cut to its blocks, in a scorer; the config with blocks and marker resolved."""
-    loaded = load_encoder(config.model, span_head=True)
+    loaded = load_encoder(config.model, head=config.head)
     n_layers = loaded.model.config.num_hidden_layers
-    from_span = loaded.metadata.get("scorer") == SpanScorer.name
-    blocks = config.blocks or (n_layers if from_span else
+    from_supervised = loaded.metadata.get("scorer") in SUPERVISED
+    blocks = config.blocks or (n_layers if from_supervised else
                                loaded.metadata.get("layer", default_layer(n_layers, loaded.is_embedded)))
     if blocks > n_layers:
         raise ConfigError(f"blocks must be at most {n_layers} for this model, not {blocks}")
     drop_layers_above(loaded.model, blocks)
     config = replace(config, model=loaded.source, blocks=blocks,
                      marker=config.marker or loaded.metadata.get("marker", DEFAULT_MARKER))
-    return SpanScorer(loaded, marker=config.marker, prior_weight=0.0, device=config.device, dtype=config.dtype), config
+    scorer = SUPERVISED[config.head](loaded, marker=config.marker, prior_weight=0.0, device=config.device,
+                                     dtype=config.dtype)
+    return scorer, config
 
 
 def _train_epochs(scorer: SpanScorer, config: SpanTrainConfig, examples: list[SpanExample],
@@ -190,7 +207,7 @@ def _train_epochs(scorer: SpanScorer, config: SpanTrainConfig, examples: list[Sp
         for begin in range(0, len(order), bucket):
             for batch in length_bucketed(order[begin : begin + bucket], config.batch_size,
                                          lambda e: len(e.query.ids), rng):
-                loss = optimizer_step(_loss(scorer, batch), trainable, optimizer, schedule)
+                loss = optimizer_step(LOSSES[config.head](scorer, batch), trainable, optimizer, schedule)
                 average_loss = moving_average(average_loss, loss)
                 progress.update()
                 progress.set_postfix(epoch=epoch, loss=f"{average_loss:.4f}")
@@ -230,8 +247,9 @@ def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_onl
             except InputError:
                 too_long += len(query)
                 continue
-            targets = [sorted(j for i, j in pairs_of_links if i == word) for word in range(len(query))]
-            examples += [SpanExample(built, *answer_candidates(spans, built.first_token)) for spans, built in zip(targets, queries)]
+            for word, built in enumerate(queries):
+                linked = sorted(j for i, j in pairs_of_links if i == word and built.first_token[j] >= 0)
+                examples.append(SpanExample(built, tuple(linked)))
     return examples, too_long
 
 
@@ -249,7 +267,7 @@ def answer_candidates(words: list[int], first_token: np.ndarray) -> tuple[tuple[
     return tuple(1 + j for j in starts), tuple(1 + j for j in ends)
 
 
-def _loss(scorer: SpanScorer, batch: list[SpanExample]):
+def _span_loss(scorer: SpanScorer, batch: list[SpanExample]):
     """:func:`~wordalign.train.objectives.span_loss` of a batch of queries."""
     import torch
 
@@ -265,3 +283,19 @@ def _loss(scorer: SpanScorer, batch: list[SpanExample]):
         is_end[row, list(example.ends)] = True
     return span_loss(candidate_log_probs(start_logits, first.to(device), valid),
                      candidate_log_probs(end_logits, last.to(device), valid), is_start, is_end)
+
+
+def _binary_loss(scorer: SpanScorer, batch: list[SpanExample]):
+    """:func:`~wordalign.train.objectives.binary_alignment_loss` of a batch of queries."""
+    import torch
+
+    ids, type_ids, mask, first, _, valid = collate([e.query for e in batch], scorer.pad_id)
+    with scorer.runtime.autocast():
+        logits = word_logits(binary_logits(scorer.model, ids, type_ids, mask, scorer.device), first, valid)
+    is_aligned = torch.zeros(logits.shape, dtype=torch.bool, device=logits.device)
+    for row, example in enumerate(batch):
+        is_aligned[row, list(example.words)] = True
+    return binary_alignment_loss(logits, is_aligned)
+
+
+LOSSES = {"span": _span_loss, "binary": _binary_loss}  # by SpanTrainConfig.head

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from ..align.aligner import CHUNK_PAIRS
+from ..align.scorers import SUPERVISED
 from ..align.scorers.span import SpanScorer, blend
-from ..encoding.models import checkpoint_metadata, load_encoder
+from ..encoding.models import checkpoint_metadata
 from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError, InputError
 from ..evaluation import AlignmentScore, score_alignments
@@ -63,11 +64,11 @@ def tune_on_dev(scorer: SpanScorer, pairs, gold: list[GoldAlignment],
                 prior_layers: Sequence[int] = ()) -> DevTuning:
     """The threshold and similarity prior with the lowest AER on ``pairs``, and its score.
 
-    Tried: the span probabilities alone (prior weight 0) and, for each layer of
+    Tried: the head's probabilities alone (prior weight 0) and, for each layer of
     ``prior_layers``, blended with that layer's prior at each weight of
     :data:`PRIOR_WEIGHTS` (:func:`~wordalign.align.scorers.span.blend`); each cut at every
     threshold of :data:`THRESHOLDS`. Among equal scores the first is kept: no prior, then
-    lower layers, weights and thresholds. The matrices come from :class:`SpanScorer` in the
+    lower layers, weights and thresholds. The matrices come from the scorer (span or binary) in the
     chunks that :class:`~wordalign.align.aligner.Aligner` uses, so the score is the one
     ``wordalign align`` gets with the choice.
     """
@@ -75,7 +76,7 @@ def tune_on_dev(scorer: SpanScorer, pairs, gold: list[GoldAlignment],
     spans, priors = {}, {layer: {} for layer in prior_layers}
     for begin in range(0, len(pairs), CHUNK_PAIRS):
         chunk = [k for k in live if begin <= k < begin + CHUNK_PAIRS]
-        spans.update(zip(chunk, scorer.span_probabilities([pairs[k] for k in chunk])))
+        spans.update(zip(chunk, scorer.head_probabilities([pairs[k] for k in chunk])))
         if prior_layers:
             for layer, matrices in scorer.priors([pairs[k] for k in chunk], prior_layers).items():
                 priors[layer].update(zip(chunk, matrices))
@@ -109,12 +110,12 @@ def tune_span(checkpoint: str, dev_src: str, dev_tgt: str, dev_gold: str, **opti
         ``device`` and ``dtype`` (:class:`~wordalign.encoding.runtime.RuntimeOptions`).
     """
     runtime = build(RuntimeOptions, options)
-    if checkpoint_metadata(checkpoint).get("scorer") != SpanScorer.name:
+    scorer_class = SUPERVISED.get(checkpoint_metadata(checkpoint).get("scorer"))
+    if scorer_class is None:
         raise ConfigError(f"{checkpoint} is not a checkpoint made by `wordalign train-span`")
     pairs, gold = read_gold_set(dev_src, dev_tgt, dev_gold)
-    loaded = load_encoder(checkpoint, span_head=True)
-    scorer = SpanScorer(loaded, prior_weight=0.0, device=runtime.device, dtype=runtime.dtype)
-    tuning = tune_on_dev(scorer, pairs, gold, prior_layers=range(1, loaded.model.config.num_hidden_layers + 1))
+    scorer = scorer_class(checkpoint, prior_weight=0.0, device=runtime.device, dtype=runtime.dtype)
+    tuning = tune_on_dev(scorer, pairs, gold, prior_layers=range(1, scorer.model.config.num_hidden_layers + 1))
     update_metadata(Path(checkpoint), tuning.metadata((dev_src, dev_tgt, dev_gold)))
     return tuning
 

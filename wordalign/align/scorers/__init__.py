@@ -5,9 +5,12 @@ The aligner holds one :class:`Scorer` and calls it without knowing which kind it
 """
 
 from .base import PairScores, Scorer
+from .binary import BinaryScorer
 from .similarity import SimilarityScorer
 from .span import SpanScorer
 
-SCORERS = {SimilarityScorer.name: SimilarityScorer, SpanScorer.name: SpanScorer}
+SCORERS = {SimilarityScorer.name: SimilarityScorer, SpanScorer.name: SpanScorer, BinaryScorer.name: BinaryScorer}
+# The scorers of checkpoints trained on gold (``wordalign train-span``), by the name their metadata records.
+SUPERVISED = {SpanScorer.name: SpanScorer, BinaryScorer.name: BinaryScorer}
 
-__all__ = ["SCORERS", "PairScores", "Scorer", "SimilarityScorer", "SpanScorer"]
+__all__ = ["SCORERS", "SUPERVISED", "BinaryScorer", "PairScores", "Scorer", "SimilarityScorer", "SpanScorer"]

@@ -251,12 +251,13 @@ class SpanScorer:
     """
 
     name = "span"
+    head = "span"  # the head :func:`~wordalign.encoding.models.load_encoder` puts on the encoder
 
     def __init__(self, model, *, marker: str | None = None, prior_weight: float | None = None,
                  prior_layer: int | None = None, device: str = "auto", dtype: str = "auto",
                  batch_size: int = 32, max_length: int | None = None):
         self.runtime = Runtime.resolve(device, dtype, batch_size)
-        loaded = model if isinstance(model, LoadedEncoder) else load_encoder(model, span_head=True)
+        loaded = model if isinstance(model, LoadedEncoder) else load_encoder(model, head=self.head)
         self.model, self.tokenizer = loaded.model, loaded.tokenizer
         self.marker = marker or loaded.metadata.get("marker", DEFAULT_MARKER)
         prior = loaded.metadata.get("prior", {})
@@ -300,10 +301,10 @@ class SpanScorer:
     def link_probabilities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
         """The ``(len(src), len(tgt))`` matrix of link probabilities of each pair.
 
-        :meth:`span_probabilities`, blended with the :meth:`priors` of ``prior_layer`` when
+        :meth:`head_probabilities`, blended with the :meth:`priors` of ``prior_layer`` when
         ``prior_weight`` is not 0 (:func:`blend`). Every side must have at least one word.
         """
-        spans = self.span_probabilities(pairs)
+        spans = self.head_probabilities(pairs)
         if not self.prior_weight:
             return spans
         priors = self.priors(pairs, (self.prior_layer,))[self.prior_layer]
@@ -317,11 +318,12 @@ class SpanScorer:
         return {layer: [similarity_prior(src, tgt) for src, tgt in zip(by_layer[: len(pairs)], by_layer[len(pairs) :])]
                 for layer, by_layer in vectors.items()}
 
-    def span_probabilities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
-        """The ``(len(src), len(tgt))`` matrix of averaged span probabilities of each pair.
+    def head_probabilities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
+        """The ``(len(src), len(tgt))`` matrix of the head's probabilities of each pair, both directions averaged.
 
-        ``M[i, j] = (P(j ∈ span(i)) + P(i ∈ span(j))) / 2``, the forward and reverse span
-        probabilities of :func:`word_probabilities`.
+        ``M[i, j] = (P(j | i) + P(i | j)) / 2``, with ``P(j | i)`` what :meth:`query_probabilities`
+        gives context word ``j`` when source word ``i`` is marked (for span prediction,
+        ``P(j ∈ span(i))``), and the reverse.
         """
         queries, owners = [], []
         for k, (src, tgt) in enumerate(pairs):
@@ -335,14 +337,18 @@ class SpanScorer:
         self.model.eval()
         with self.runtime.inference():
             for batch in length_sorted_batches([len(query.ids) for query in queries], self.runtime.batch_size):
-                ids, type_ids, mask, first, last, valid = collate([queries[q] for q in batch], self.pad_id)
-                start_logits, end_logits = span_logits(self.model, ids, type_ids, mask, self.device)
-                device = start_logits.device
-                probabilities = word_probabilities(
-                    candidate_log_probs(start_logits, first.to(device), valid.to(device)),
-                    candidate_log_probs(end_logits, last.to(device), valid.to(device))).cpu().numpy()
+                probabilities = self.query_probabilities(*collate([queries[q] for q in batch], self.pad_id))
+                probabilities = probabilities.float().cpu().numpy()
                 for row, q in enumerate(batch):
                     k, direction, word = owners[q]
                     target = forward[k] if direction == 0 else reverse[k]
                     target[word] = probabilities[row, : target.shape[1]]
         return [(f + r.T) / 2 for f, r in zip(forward, reverse)]
+
+    def query_probabilities(self, ids, type_ids, mask, first, last, valid):
+        """``(batch, words)``: each context word's probability of lying in the marked word's
+        answer span (:func:`word_probabilities`), for a batch of :func:`collate`-d queries."""
+        start_logits, end_logits = span_logits(self.model, ids, type_ids, mask, self.device)
+        device = start_logits.device
+        return word_probabilities(candidate_log_probs(start_logits, first.to(device), valid.to(device)),
+                                  candidate_log_probs(end_logits, last.to(device), valid.to(device)))

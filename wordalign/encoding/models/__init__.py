@@ -44,7 +44,7 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     return str(model), False
 
 
-def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False,
+def load_encoder(model: str | os.PathLike | None = None, head: str | None = None,
                  trainable: bool = False) -> LoadedEncoder:
     """Load a transformer encoder and its fast tokenizer.
 
@@ -54,9 +54,11 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
         ``None`` or ``"embedded"`` for the embedded multilingual-e5-small; a local directory
         with ``config.json`` and a fast tokenizer (mBERT, XLM-R, LaBSE, fine-tuned
         checkpoints); or a hub name, which works only where the hub is reachable.
-    span_head : bool
-        Load it with a question-answering (start/end) head, as span prediction uses: the
-        trained head of a ``wordalign train-span`` checkpoint, or a new one for training.
+    head : {None, "span", "binary"}
+        Load it with a supervised head (:data:`HEADS`): ``span``, a question-answering
+        (start/end) head, as span prediction uses; ``binary``, one logit per token, as
+        BinaryAlign uses. The trained head of a ``wordalign train-span`` checkpoint, or a new
+        one for training.
     trainable : bool
         Load it for training: always a transformers model, which can be saved. For inference,
         a BERT encoder without a head is run by :class:`~wordalign.encoding.bert.BertEncoder`
@@ -66,21 +68,21 @@ def load_encoder(model: str | os.PathLike | None = None, span_head: bool = False
     """
     source, is_embedded = resolve_model(model)
     try:
-        return _load(source, is_embedded, span_head, trainable)
+        return _load(source, is_embedded, head, trainable)
     except ModelError as exc:
         if not is_embedded:
             raise
         # The conversion was checked file by file; what still fails to load is converted again, once.
         log.warning("the converted embedded encoder cannot be loaded (%s); converting it again", exc)
         return _load(str(embedded_model_dir(rebuild=True, tuned=str(model) != EMBEDDED_BASE)), is_embedded,
-                     span_head, trainable)
+                     head, trainable)
 
 
-def _load(source: str, is_embedded: bool, span_head: bool, trainable: bool) -> LoadedEncoder:
+def _load(source: str, is_embedded: bool, head: str | None, trainable: bool) -> LoadedEncoder:
     local = Path(source).expanduser()
     if local.exists() and not (local / "config.json").is_file():
         raise ModelError(f"{local} is not a Hugging Face model directory (no config.json)")
-    if not (span_head or trainable) and local.is_dir() and _plain_bert(local):
+    if not (head or trainable) and local.is_dir() and _plain_bert(local):
         from ..bert import BertEncoder
 
         try:
@@ -88,7 +90,7 @@ def _load(source: str, is_embedded: bool, span_head: bool, trainable: bool) -> L
             return LoadedEncoder(*loaded, source, is_embedded, read_metadata(local))
         except Exception as exc:  # the tokenizers library raises a bare Exception for a bad tokenizer.json
             log.debug("the fast path cannot load %s (%s); loading it with transformers", local, exc)
-    return _load_with_transformers(source, local, is_embedded, span_head)
+    return _load_with_transformers(source, local, is_embedded, head)
 
 
 # Tokenizer classes whose whole behaviour is in tokenizer.json (no Python-side options such as
@@ -128,8 +130,13 @@ def model_identity(model: str | os.PathLike | None) -> str:
     return f"{directory.name}@{digest.hexdigest()[:8]}"
 
 
-def _load_with_transformers(source: str, local: Path, is_embedded: bool, span_head: bool) -> LoadedEncoder:
-    from transformers import AutoModel, AutoModelForQuestionAnswering, AutoTokenizer
+# The transformers class and its arguments for each supervised head of ``load_encoder``.
+HEADS = {"span": ("AutoModelForQuestionAnswering", {}), "binary": ("AutoModelForTokenClassification", {"num_labels": 1})}
+
+
+def _load_with_transformers(source: str, local: Path, is_embedded: bool, head: str | None) -> LoadedEncoder:
+    import transformers
+    from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     verbosity = hf_logging.get_verbosity()
@@ -137,7 +144,8 @@ def _load_with_transformers(source: str, local: Path, is_embedded: bool, span_he
     hf_logging.disable_progress_bar()
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True)
-        encoder = (AutoModelForQuestionAnswering if span_head else AutoModel).from_pretrained(source)
+        model_class, arguments = HEADS[head] if head else ("AutoModel", {})
+        encoder = getattr(transformers, model_class).from_pretrained(source, **arguments)
     except (OSError, ValueError) as exc:
         if local.exists():
             raise ModelError(f"cannot load the model in {local}: {exc}") from exc
