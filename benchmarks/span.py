@@ -226,7 +226,7 @@ def main() -> None:
     for part in ("trained", "zero_shot", "unsupervised"):
         rows = {**earlier.get(part, {}), **results[part]}
         results[part] = {name: rows[name] for name in SETS if name in rows}
-    results.update(name=args.name, machine=machine())
+    results.update(name=args.name, machine=machine(), train_args=args.train_args)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     (RESULTS / f"{args.name}.md").write_text(render(results))
@@ -309,7 +309,7 @@ def render(results: dict) -> str:
            f"(of 100) and is tested on the first {ja['test']} pairs of the KFTT test set (of 582)" if ja else "")
         + ".",
         f"- Command: `python benchmarks/span.py{'' if results['name'] == 'span' else ' --name ' + results['name']}"
-        f" --keep`, with the per-pair `train-span` options of `TRAIN_ARGS` and `START_FROM` in the script "
+        f" --keep{' -- ' + ' '.join(results['train_args']) if results.get('train_args') else ''}`, with the per-pair `train-span` options of `TRAIN_ARGS` and `START_FROM` in the script "
         "(--keep reuses the checkpoint of a pair whose options are unchanged, trained at the revision in the "
         "table, and tunes and evaluates it again; `--sets PAIR ...` runs only those pairs, and the rows of the "
         "others stand as published).",

@@ -19,6 +19,7 @@ from wordalign.align.scorers import BinaryScorer
 from wordalign.align.scorers.binary import word_logits
 from wordalign.align.scorers.span import (
     DEFAULT_MARKER,
+    SpanQuery,
     SpanScorer,
     blend,
     build_queries,
@@ -27,7 +28,7 @@ from wordalign.align.scorers.span import (
     word_probabilities,
 )
 from wordalign.train.objectives import binary_alignment_loss
-from wordalign.train.span import answer_candidates, span_examples
+from wordalign.train.span import SpanExample, answer_candidates, span_examples, start_at_base_rate
 from wordalign.types import GoldAlignment
 
 from conftest import GOLD
@@ -332,3 +333,12 @@ def test_a_binary_head_can_start_from_a_span_checkpoint(tiny_model, tiny_files, 
     with pytest.raises(ConfigError, match="head must be one of span, binary"):
         train_span(str(f / "train.src"), str(f / "train.tgt"), str(f / "train.gold"), str(tmp_path / "m"),
                    head="ternary", **TINY)
+
+
+def test_a_new_binary_head_starts_at_the_share_of_linked_words():
+    model = torch.nn.Module()
+    model.classifier = torch.nn.Linear(4, 1)
+    query = SpanQuery([0], None, np.array([1, 2, -1, 3]), np.array([1, 2, -1, 3]))  # 3 words with tokens
+    start_at_base_rate(model, [SpanExample(query, (0,)), SpanExample(query, ())])
+    share = 1 / 6
+    assert torch.allclose(model.classifier.bias, torch.tensor([np.log(share / (1 - share))], dtype=torch.float32))

@@ -26,7 +26,7 @@ from ..align.scorers.span import (
     span_logits,
 )
 from ..encoding.encoder import default_layer, drop_layers_above
-from ..encoding.models import load_encoder
+from ..encoding.models import checkpoint_metadata, load_encoder
 from ..errors import ConfigError, InputError
 from ..extractors import get_extractor
 from ..options import build, recorded
@@ -148,6 +148,8 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     examples, too_long = span_examples(scorer, train_pairs, train_gold, sure_only=config.links == "sure")
     if not examples:
         raise InputError("no training pair has words on both sides that fit the model", gold)
+    if config.head == "binary" and checkpoint_metadata(config.model).get("scorer") != "binary":
+        start_at_base_rate(scorer.model, examples)
     log.info("training the %s head on %d queries from %d pairs (%d windowed to fit; %d too long, skipped), "
              "%d blocks, on %s", config.head, len(examples), len(train_pairs), sum(e.query.windowed for e in examples),
              too_long, config.blocks, scorer.device)
@@ -227,6 +229,27 @@ def _train_epochs(scorer: SpanScorer, config: SpanTrainConfig, examples: list[Sp
         return epoch, epoch, history
     scorer.model.load_state_dict(best[2])
     return epoch, best[0], history
+
+
+def start_at_base_rate(model, examples: list[SpanExample]) -> None:
+    """Set a new binary head's bias to the log-odds of a word being aligned in ``examples``.
+
+    ``b = log(p / (1 - p))``, ``p`` the share of (query, context word) pairs that are linked:
+    a head that starts at 0.5 spends its first epoch learning that most words are not the
+    marked word's partner, where the encoder learns little (Lin et al. 2017 start a rare class
+    the same way).
+
+    References
+    ----------
+    Lin, Goyal, Girshick, He & Dollár (2017). Focal Loss for Dense Object Detection. ICCV.
+    """
+    import torch
+
+    linked = sum(len(e.words) for e in examples)
+    candidates = sum(int((e.query.first_token >= 0).sum()) for e in examples)
+    share = min(max(linked / max(candidates, 1), 1e-4), 1 - 1e-4)
+    with torch.no_grad():
+        model.classifier.bias.fill_(math.log(share / (1 - share)))
 
 
 def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_only: bool) -> tuple[list[SpanExample], int]:

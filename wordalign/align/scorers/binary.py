@@ -9,15 +9,12 @@ blended with the similarity prior and read by the ``threshold`` extractor as for
 
 from __future__ import annotations
 
-from .span import SpanScorer
+from .span import SpanScorer, model_inputs
 
 
 def binary_logits(model, ids, type_ids, mask, device: str):
     """The binary head's logit for every token, ``(batch, tokens)``."""
-    inputs = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
-    if type_ids is not None:
-        inputs["token_type_ids"] = type_ids.to(device)
-    return model(**inputs).logits[..., 0]
+    return model(**model_inputs(ids, type_ids, mask, device)).logits[..., 0]
 
 
 def word_logits(token_logits, first, valid):

@@ -222,12 +222,17 @@ def blend(span: np.ndarray, prior: np.ndarray, weight: float) -> np.ndarray:
     return span if weight == 0 else (1 - weight) * span + weight * prior
 
 
-def span_logits(model, ids, type_ids, mask, device: str):
-    """Start and end logits of the span head, ``(batch, tokens)`` each."""
+def model_inputs(ids, type_ids, mask, device: str) -> dict:
+    """The keyword arguments of a transformers model for a batch of :func:`collate`-d queries."""
     inputs = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
     if type_ids is not None:
         inputs["token_type_ids"] = type_ids.to(device)
-    output = model(**inputs)
+    return inputs
+
+
+def span_logits(model, ids, type_ids, mask, device: str):
+    """Start and end logits of the span head, ``(batch, tokens)`` each."""
+    output = model(**model_inputs(ids, type_ids, mask, device))
     return output.start_logits, output.end_logits
 
 
