@@ -59,7 +59,7 @@ class SpanTrainSummary:
         prior = f", prior weight {self.prior_weight} from layer {self.prior_layer}" if self.prior_weight else ""
         dev = (f"dev AER {100 * self.dev_aer:.2f} at threshold {self.threshold}{prior} (epoch {self.best_epoch})"
                if self.dev_aer is not None else f"no dev split: last epoch kept, threshold {self.threshold}")
-        return (f"trained {self.epochs_run} epochs on {self.queries} span queries ({self.queries_too_long} too long, "
+        return (f"trained {self.epochs_run} epochs on {self.queries} queries ({self.queries_too_long} too long, "
                 f"skipped) in {self.seconds / 60:.1f} min on {self.device}; {dev}; model in {self.output_dir}")
 
 
