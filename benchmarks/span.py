@@ -42,6 +42,7 @@ from wordalign.extractors import available, bind
 from wordalign.io.links import read_alignments
 from wordalign.io.text import ParallelInput
 from wordalign.align.scorers import SUPERVISED
+from wordalign.encoding.models import checkpoint_metadata
 
 # Display name -> (train, dev, test) folders under data/gold/.
 SETS = {
@@ -141,7 +142,7 @@ def span_alone(checkpoint: Path, split: tuple[str, str, str], threshold: float) 
     src, tgt, gold = split
     pairs = list(ParallelInput(src, tgt))
     live = [k for k, (s, t) in enumerate(pairs) if s and t]
-    scorer_class = SUPERVISED[json.loads((checkpoint / "wordalign.json").read_text(encoding="utf-8"))["scorer"]]
+    scorer_class = SUPERVISED[checkpoint_metadata(checkpoint)["scorer"]]
     scorer, extract = scorer_class(str(checkpoint), prior_weight=0.0), bind("threshold", {"threshold": threshold})
     hyps = [[] for _ in pairs]
     for k, matrix in zip(live, scorer.head_probabilities([pairs[k] for k in live])):

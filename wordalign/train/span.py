@@ -26,7 +26,7 @@ from ..align.scorers.span import (
     span_logits,
 )
 from ..encoding.encoder import default_layer, drop_layers_above
-from ..encoding.models import checkpoint_metadata, load_encoder
+from ..encoding.models import load_encoder
 from ..errors import ConfigError, InputError
 from ..extractors import get_extractor
 from ..options import build, recorded
@@ -141,14 +141,14 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     dev = read_gold_set(*config.dev_files) if config.dev_files else None
 
     torch.manual_seed(config.seed)  # before loading: the new span head starts seeded
-    scorer, config = _starting_model(config)
+    scorer, config, new_head = _starting_model(config)
     record = {**recorded(replace(config, device=scorer.device.split(":")[0], dtype=scorer.runtime.dtype_name)),
               "src": resolved_path(src), "tgt": resolved_path(tgt), "gold": resolved_path(gold),
               **{name: resolved_path(getattr(config, name)) for name in ("dev_src", "dev_tgt", "dev_gold")}}
     examples, too_long = span_examples(scorer, train_pairs, train_gold, sure_only=config.links == "sure")
     if not examples:
         raise InputError("no training pair has words on both sides that fit the model", gold)
-    if config.head == "binary" and checkpoint_metadata(config.model).get("scorer") != "binary":
+    if config.head == "binary" and new_head:
         start_at_base_rate(scorer.model, examples)
     log.info("training the %s head on %d queries from %d pairs (%d windowed to fit; %d too long, skipped), "
              "%d blocks, on %s", config.head, len(examples), len(train_pairs), sum(e.query.windowed for e in examples),
@@ -172,8 +172,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     return summary
 
 
-def _starting_model(config: SpanTrainConfig) -> tuple[SpanScorer, SpanTrainConfig]:
-    """The model to train, cut to its blocks, in a scorer; the config with blocks and marker resolved."""
+def _starting_model(config: SpanTrainConfig) -> tuple[SpanScorer, SpanTrainConfig, bool]:
+    """The model to train, cut to its blocks, in a scorer; the config with blocks and marker
+    resolved; and whether its head is new (not a trained head of the same kind)."""
     loaded = load_encoder(config.model, head=config.head)
     n_layers = loaded.model.config.num_hidden_layers
     from_supervised = loaded.metadata.get("scorer") in SUPERVISED
@@ -186,7 +187,7 @@ def _starting_model(config: SpanTrainConfig) -> tuple[SpanScorer, SpanTrainConfi
                      marker=config.marker or loaded.metadata.get("marker", DEFAULT_MARKER))
     scorer = SUPERVISED[config.head](loaded, marker=config.marker, prior_weight=0.0, device=config.device,
                                      dtype=config.dtype)
-    return scorer, config
+    return scorer, config, loaded.metadata.get("scorer") != config.head
 
 
 def _train_epochs(scorer: SpanScorer, config: SpanTrainConfig, examples: list[SpanExample],
