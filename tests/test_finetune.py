@@ -21,7 +21,8 @@ from wordalign.extractors import bind
 from wordalign.train.finetune import RESUME_FILE, _Trainer, finetune
 from wordalign.encoding.pooling import pool_words
 from wordalign.train.objectives import centered_cosine, consistency_loss, self_training_loss
-from wordalign.align.scorers.similarity import cosine_similarity
+from wordalign.align.scorers.similarity import SimilarityScorer, cosine_similarity
+from wordalign.io.text import ParallelInput
 
 from conftest import GOLD
 
@@ -175,15 +176,31 @@ def test_same_seed_same_model_and_resume_equals_an_uninterrupted_run(trained, de
 
 def test_targets_come_from_a_pass_without_dropout_and_the_trained_pass_keeps_it(deen, tmp_path, monkeypatch):
     passes = []
-    original = _Trainer._word_vectors
+    original = _Trainer._vectors
 
     def recording(self, pairs):
         passes.append((self.model.training, torch.is_grad_enabled()))
         return original(self, pairs)
 
-    monkeypatch.setattr(_Trainer, "_word_vectors", recording)
+    monkeypatch.setattr(_Trainer, "_vectors", recording)
     finetune(*deen, str(tmp_path / "m"), seed=3, **TINY)
     assert passes == [(False, False), (True, True)] * 3  # per step: the guide's pass, then the trained one
+
+
+@pytest.mark.parametrize("level", ["word", "subword"])
+def test_the_objective_reads_the_matrix_of_the_level_aligning_reads(level, deen, tmp_path, monkeypatch):
+    import wordalign.train.finetune as finetuning
+
+    shapes, original = [], finetuning.self_training_loss
+    monkeypatch.setattr(finetuning, "self_training_loss", lambda matrix, *a, **k: (
+        shapes.append(tuple(matrix.shape)), original(matrix, *a, **k))[1])
+    finetune(*deen, str(tmp_path / "m"), level=level, split="space", **TINY)  # the words ParallelInput reads
+    pairs = list(ParallelInput(*deen))[:12]
+    scores = SimilarityScorer(tmp_path / "m", level=level, device="cpu", dtype="float32").score_batch(pairs)
+    assert sorted(shapes) == sorted(pair.matrix.shape for pair in scores)
+    words = [(len(src), len(tgt)) for src, tgt in pairs]
+    assert (sorted(shapes) == sorted(words)) == (level == "word")  # subwords: more rows or columns
+    assert json.loads((tmp_path / "m" / "wordalign.json").read_text())["finetuned"]["level"] == level
 
 
 def test_guide_parameters_given_update_the_guide_defaults(deen, tmp_path):

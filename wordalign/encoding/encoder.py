@@ -174,9 +174,20 @@ class WordEncoder:
         For training: the sentences must fit ``max_length`` whole (no windows), and the caller
         chooses the autograd mode and whether the model is in train or eval mode.
         """
+        return [pool_words(tokens, owners, sentence.n_words)
+                for sentence, tokens, owners in self._content_states(sentences)]
+
+    def subword_states(self, sentences: Sequence[TokenizedSentence]) -> list:
+        """Differentiable vectors at ``self.layer`` of the subwords that :meth:`word_states`
+        pools (those :meth:`embed_subwords` returns), one ``(k, hidden)`` tensor each; as
+        :meth:`word_states` for training."""
+        return [tokens[owners >= 0] for _, tokens, owners in self._content_states(sentences)]
+
+    def _content_states(self, sentences: Sequence[TokenizedSentence]) -> list:
+        """``(sentence, content token states, word of each token)`` per sentence, with gradients."""
         import torch
 
-        words = [None] * len(sentences)
+        out = [None] * len(sentences)
         for order, ids, mask in self.padded_batches([s.prefix + s.content + s.suffix for s in sentences]):
             with self.runtime.autocast():
                 states = self.hidden_states(ids, mask)[self.layer].float()
@@ -184,9 +195,8 @@ class WordEncoder:
                 sentence = sentences[k]
                 offset = len(sentence.prefix)
                 tokens = states[row, offset : offset + len(sentence.content)]
-                owners = torch.as_tensor(sentence.word_of_token, device=tokens.device)
-                words[k] = pool_words(tokens, owners, sentence.n_words)
-        return words
+                out[k] = (sentence, tokens, torch.as_tensor(sentence.word_of_token, device=tokens.device))
+        return out
 
     def embed_subwords(self, sentences: Sequence[Sequence[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Return, per sentence, the vectors of its subwords and the word each belongs to.

@@ -48,6 +48,9 @@ class FinetuneConfig(RuntimeOptions):
     learning_rate: float = option(5e-5, "Peak AdamW learning rate.")
     warmup: float = option(0.1, "Share of steps with a linearly rising learning rate.")
     max_tokens: int = option(128, "Skip pairs with a side longer than this many tokens (special tokens included).")
+    level: str = option(
+        "word", "word | subword: the similarities the objectives train, of words (subword vectors averaged) or of "
+        "subwords, as `wordalign align --level` reads them.")
     guide: str = option(
         "softmax", "Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")
     guide_params: dict = option(

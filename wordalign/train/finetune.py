@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..align.scorers.similarity import LEVELS
 from ..encoding.encoder import WordEncoder
 from ..encoding.models import EMBEDDED, names_embedded
 from ..errors import ConfigError
@@ -73,7 +74,8 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
         ``space`` for pre-tokenized text), ``max_pairs``, ``epochs``, ``batch_size``,
         ``learning_rate``, ``warmup`` (AdamW with linear warm-up over that share of steps and
         linear decay), ``max_tokens`` (pairs with a longer side are skipped and counted),
-        ``guide`` and ``guide_params`` (the extractor whose links on the model's own
+        ``level`` (``word``: the objectives compare word vectors, the mean of their subwords;
+        ``subword``: subword vectors, the matrix ``wordalign align --level subword`` reads), ``guide`` and ``guide_params`` (the extractor whose links on the model's own
         similarity matrix, without dropout, become the self-training targets;
         ``guide_params`` update :data:`GUIDE_DEFAULTS`), ``seed`` (equal settings, equal
         model), ``device``, ``dtype`` (used as autocast), ``save_every`` (steps between
@@ -91,6 +93,8 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
     config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **(config.guide_params or {})})
     target_links = bind(config.guide, config.guide_params)  # checked before anything loads
+    if config.level not in LEVELS:
+        raise ConfigError(f"level must be one of {', '.join(LEVELS)}, not {config.level!r}")
     out = Path(output_dir)
     _check_output_dir(out, config.resume)
     corpus = ParallelCorpus(src, tgt, split=config.split, max_pairs=config.max_pairs)
@@ -178,19 +182,19 @@ class _Trainer:
             self.scheduler.step()
             return float("nan")
         targets = self._targets(pairs) if "so" in self.config.objectives else None
-        src_words, tgt_words = self._word_vectors(pairs)
+        src_vectors, tgt_vectors = self._vectors(pairs)
         loss = torch.zeros((), device=self.encoder.device)
         if targets is not None:
             sums, links = zip(*(self_training_loss(centered_cosine(s, t), target,
                                                    temperature=self.temperature)
-                                for s, t, target in zip(src_words, tgt_words, targets)))
+                                for s, t, target in zip(src_vectors, tgt_vectors, targets)))
             loss = loss + torch.stack(sums).sum() / max(1, sum(links))
         if "co" in self.config.objectives:
             loss = loss + torch.stack([consistency_loss(centered_cosine(s, t), temperature=self.temperature)
-                                       for s, t in zip(src_words, tgt_words)]).mean()
+                                       for s, t in zip(src_vectors, tgt_vectors)]).mean()
         if "psi" in self.config.objectives and len(pairs) > 1:
             loss = loss + parallel_identification_loss(
-                torch.stack([w.mean(dim=0) for w in src_words]), torch.stack([w.mean(dim=0) for w in tgt_words]),
+                torch.stack([w.mean(dim=0) for w in src_vectors]), torch.stack([w.mean(dim=0) for w in tgt_vectors]),
                 temperature=PSI_TEMPERATURE)
         value = optimizer_step(loss, self.trainable, self.optimizer, self.scheduler)
         self.average_loss = moving_average(self.average_loss, value)
@@ -209,16 +213,18 @@ class _Trainer:
         self.model.eval()
         try:
             with torch.no_grad():
-                src_words, tgt_words = self._word_vectors(pairs)
+                src_vectors, tgt_vectors = self._vectors(pairs)
         finally:
             self.model.train()
         return [torch.as_tensor(self.guide(centered_cosine(s, t).cpu().numpy().astype("float64")), device=s.device)
-                for s, t in zip(src_words, tgt_words)]
+                for s, t in zip(src_vectors, tgt_vectors)]
 
-    def _word_vectors(self, pairs):
-        """Differentiable word vectors at the alignment layer for both sides of every pair."""
-        words = self.encoder.word_states([side for pair in pairs for side in pair])
-        return words[0::2], words[1::2]
+    def _vectors(self, pairs):
+        """Differentiable word (or, at ``level`` subword, subword) vectors at the alignment layer
+        for both sides of every pair."""
+        states = self.encoder.subword_states if self.config.level == "subword" else self.encoder.word_states
+        vectors = states([side for pair in pairs for side in pair])
+        return vectors[0::2], vectors[1::2]
 
     def save_state(self, path: Path, step: int) -> None:
         """Write a resumable state as one file, atomically: weights, optimizer, schedule, RNG, counters."""
