@@ -3,6 +3,8 @@
     python benchmarks/span.py                          # writes benchmarks/results/span.{md,json}
     python benchmarks/span.py --sets De-En --name span-trial -- --epochs 1   # options for train-span
     python benchmarks/span.py --sets Ro-En --name span-binary -- --head binary  # BinaryAlign's head
+    python benchmarks/span.py --name span-binary --multilingual -- --head binary  # one model for all pairs
+    python benchmarks/span.py --name span-binary --multilingual --leave-out Ja-En -- --head binary  # zero-shot
 
 For each standard pair: `wordalign train-span` on its train split, stopping early on its dev
 split and choosing its threshold and similarity prior there, as a whole process (timed); then
@@ -11,7 +13,9 @@ alone (no prior, the threshold of the kept epoch) are scored on the test split t
 ``-- --head binary`` the same for BinaryAlign's head.
 Unsupervised rows: every registered extractor on the embedded encoder (the one the span models
 start from) on the same test splits, with the settings `wordalign align` uses. Zero-shot rows:
-a model aligns the test split of a pair it never saw (TRANSFER). Reload check: the checkpoint,
+a model aligns the test split of a pair it never saw (TRANSFER). With --multilingual, one model
+instead, trained on every pair's train split together (dev splits likewise) and tested on each
+pair; a pair of --leave-out is in neither, so its test row is zero-shot. Reload check: the checkpoint,
 loaded by `wordalign align` in a fresh process, must reproduce on the dev split the AER that
 tuning measured.
 
@@ -70,6 +74,16 @@ HEAD_NAMES = {"span": "span prediction", "binary": "BinaryAlign head"}  # `train
 SET_CAPS = {"Ja-En": {"train": 150}}
 
 
+# One model for several pairs: trained on the concatenation of their (capped) train splits, stopped and
+# tuned on the concatenation of their dev splits. Named by the pairs it leaves out (zero-shot rows).
+MULTILINGUAL = "multilingual"
+MULTILINGUAL_ARGS = ["--epochs", "2"]
+
+
+def multilingual_name(left_out: list[str]) -> str:
+    return MULTILINGUAL + "".join(f"-without-{pair}" for pair in left_out)
+
+
 def cap(name: str, split: str) -> int:
     return SET_CAPS.get(name, {}).get(split, CAPS[split])
 
@@ -79,7 +93,10 @@ def files(folder: str) -> tuple[str, str, str]:
 
 
 def capped(name: str, split: str, work: Path) -> tuple[str, str, str]:
-    """The source, target and gold files of a pair's split, cut to :func:`cap` pairs (copies in ``work``)."""
+    """The source, target and gold files of a pair's split, cut to :func:`cap` pairs (copies in ``work``);
+    for a multilingual model, the concatenation of its pairs' capped splits."""
+    if name.startswith(MULTILINGUAL):
+        return concatenated(name, split, work)
     folder, limit = SETS[name][("train", "dev", "test").index(split)], cap(name, split)
     paths = []
     for path in files(folder):
@@ -90,6 +107,18 @@ def capped(name: str, split: str, work: Path) -> tuple[str, str, str]:
         copy = work / f"{folder.replace('/', '_')}.{limit}.{Path(path).name}"
         copy.write_text("".join(lines[:limit]), encoding="utf-8")
         paths.append(str(copy))
+    return tuple(paths)
+
+
+def concatenated(name: str, split: str, work: Path) -> tuple[str, str, str]:
+    """The capped ``split`` of every pair a multilingual model trains on, one file after the other."""
+    pairs = [pair for pair in SETS if f"-without-{pair}" not in name]
+    paths = []
+    for k, file_name in enumerate(("src.txt", "tgt.txt", "gold.txt")):
+        path = work / f"{name}.{split}.{file_name}"
+        path.write_text("".join(Path(capped(pair, split, work)[k]).read_text(encoding="utf-8") for pair in pairs),
+                        encoding="utf-8")
+        paths.append(str(path))
     return tuple(paths)
 
 
@@ -104,6 +133,9 @@ def align_and_score(checkpoint: Path, split: tuple[str, str, str], out: Path) ->
 
 def pair_options(name: str, args) -> dict:
     """Everything besides the code that decides a pair's result; --keep compares it."""
+    if name.startswith(MULTILINGUAL):
+        return {"caps": {pair: {split: cap(pair, split) for split in CAPS} for pair in SETS}, "seed": args.seed,
+                "train_args": MULTILINGUAL_ARGS + args.train_args, "start_from": None, "left_out": args.leave_out}
     return {"caps": {split: cap(name, split) for split in CAPS}, "seed": args.seed,
             "train_args": TRAIN_ARGS[name] + args.train_args, "start_from": START_FROM.get(name)}
 
@@ -151,19 +183,26 @@ def span_alone(checkpoint: Path, split: tuple[str, str, str], threshold: float) 
 
 
 def evaluate(name: str, entry: dict, work: Path, tune_seconds: float | None) -> dict:
-    """A trained pair's tuning, reload check and test scores, with and without the prior."""
+    """A trained model's tuning, reload check and test scores, with and without the prior: on its
+    pair's test split, or for a multilingual model on every pair's (those it left out zero-shot)."""
     checkpoint = work / f"model-{name}"
     metadata = json.loads((checkpoint / "wordalign.json").read_text(encoding="utf-8"))
     dev = align_and_score(checkpoint, capped(name, "dev", work), work / f"{name}.dev.pharaoh")
-    test_split = capped(name, "test", work)
-    test = align_and_score(checkpoint, test_split, work / f"{name}.test.pharaoh")
     result = entry["result"]
     kept_epoch = next(h for h in result["dev_history"] if h["epoch"] == result["best_epoch"])
     tuning = {"threshold": metadata["threshold"], "prior": metadata["prior"], "dev_aer": metadata["tuned_on"]["aer"],
               "span_alone_dev_aer": kept_epoch["aer"], "revision": git_revision(), "tune_seconds": tune_seconds}
-    return {**entry, "tuning": tuning, "dev_reloaded_aer": dev["aer"], "reproduced": dev["aer"] == tuning["dev_aer"],
-            "test_pairs": test["sentences"], "test": test,
-            "test_span_alone": span_alone(checkpoint, test_split, kept_epoch["threshold"])}
+    tests = {}
+    for pair in SETS if name.startswith(MULTILINGUAL) else [name]:
+        test_split = capped(pair, "test", work)
+        tests[pair] = {**align_and_score(checkpoint, test_split, work / f"{name}.{pair}.test.pharaoh"),
+                       "span_alone": span_alone(checkpoint, test_split, kept_epoch["threshold"])}
+    evaluated = {**entry, "tuning": tuning, "dev_reloaded_aer": dev["aer"], "reproduced": dev["aer"] == tuning["dev_aer"]}
+    if name.startswith(MULTILINGUAL):
+        return {**evaluated, "test": tests}
+    test = tests[name]
+    alone = test.pop("span_alone")
+    return {**evaluated, "test_pairs": test["sentences"], "test": test, "test_span_alone": alone}
 
 
 def unsupervised(names: list[str], work: Path) -> dict:
@@ -187,24 +226,34 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--keep", action="store_true",
                         help="reuse pairs trained before (in --work, or published) with unchanged options")
+    parser.add_argument("--multilingual", action="store_true",
+                        help="train one model on the train splits of all pairs together instead, and test it on each")
+    parser.add_argument("--leave-out", action="append", default=[], choices=list(SETS), metavar="PAIR",
+                        help="with --multilingual: a pair not to train on (repeatable); its row is zero-shot")
     parser.add_argument("train_args", nargs="*", help="extra `wordalign train-span` options, after --")
     args = parser.parse_args()
     if args.render:
         rerender(args.name, render)
         return
+    if args.leave_out and not args.multilingual:
+        parser.error("--leave-out is for --multilingual")
 
-    for name in args.sets:
-        if START_FROM.get(name, name) not in args.sets:
-            parser.error(f"{name} is trained further from the {START_FROM[name]} model: add {START_FROM[name]} "
-                         "to --sets")
+    if args.multilingual:
+        models, part = [multilingual_name(args.leave_out)], "multilingual"
+    else:
+        models, part = sorted(args.sets, key=lambda n: n in START_FROM), "trained"  # models others start from first
+        for name in args.sets:
+            if START_FROM.get(name, name) not in args.sets:
+                parser.error(f"{name} is trained further from the {START_FROM[name]} model: add {START_FROM[name]} "
+                             "to --sets")
     args.work.mkdir(parents=True, exist_ok=True)
     partial = args.work / f"{args.name}.partial.json"
     kept = {}
     for earlier in (RESULTS / f"{args.name}.json", partial):
         if args.keep and earlier.is_file():
-            kept.update(json.loads(earlier.read_text(encoding="utf-8"))["trained"])
-    results, retrained = {"trained": {}}, set()
-    for name in sorted(args.sets, key=lambda n: n in START_FROM):  # the models others start from first
+            kept.update(json.loads(earlier.read_text(encoding="utf-8")).get(part, {}))
+    results, retrained = {part: {}}, set()
+    for name in models:
         entry, tune_seconds = kept.get(name), None
         if (entry is None or entry.get("options") != pair_options(name, args) or START_FROM.get(name) in retrained
                 or not (args.work / f"model-{name}" / "config.json").is_file()):
@@ -213,20 +262,21 @@ def main() -> None:
             retrained.add(name)
         else:
             tune_seconds = tune(name, args.work)
-        results["trained"][name] = evaluate(name, entry, args.work, tune_seconds)
+        results[part][name] = evaluate(name, entry, args.work, tune_seconds)
         partial.write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    results["zero_shot"] = {
+    results["zero_shot"] = {} if args.multilingual else {
         test: {"model": source, **align_and_score(args.work / f"model-{source}", capped(test, "test", args.work),
                                                   args.work / f"{test}.from-{source}.pharaoh")}
         for test, source in TRANSFER.items() if source in args.sets}
     # Every pair, not only --sets: the unsupervised rows are all of this revision's default encoder.
     results["unsupervised"] = unsupervised(list(SETS), args.work)
     published = RESULTS / f"{args.name}.json"
-    # The rows of pairs left out of --sets stand as published (the table gives each one's revision).
+    # The rows of pairs (and multilingual models) not run stand as published (the table gives each one's revision).
     earlier = json.loads(published.read_text(encoding="utf-8")) if published.is_file() else {}
-    for part in ("trained", "zero_shot", "unsupervised"):
-        rows = {**earlier.get(part, {}), **results[part]}
-        results[part] = {name: rows[name] for name in SETS if name in rows}
+    for part in ("trained", "zero_shot", "unsupervised", "multilingual"):
+        rows = {**earlier.get(part, {}), **results.get(part, {})}
+        order = [name for name in SETS if name in rows] + sorted(name for name in rows if name not in SETS)
+        results[part] = {name: rows[name] for name in order}
     results.update(name=args.name, machine=machine(), train_args=args.train_args)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
@@ -243,52 +293,67 @@ def starting_encoder(entry: dict) -> str:
     return "tuned default" if "-aligned-" in Path(entry["trained"]["model"]).name else "embedded-base (untuned)"
 
 
+def multilingual_label(name: str) -> str:
+    left_out = name.split("-without-")[1:]
+    return "one model, all pairs" + (f" but {', '.join(left_out)} (zero-shot there)" if left_out else "")
+
+
 def render(results: dict) -> str:
-    trained, names = results["trained"], list(results["trained"])
+    trained, multilingual = results["trained"], results.get("multilingual", {})
+    names = [n for n in SETS if n in trained or any(n in m["test"] for m in multilingual.values())]
+    models = {**trained, **multilingual}
+    test_pairs = {n: trained[n]["test_pairs"] if n in trained else
+                  next(m["test"][n]["sentences"] for m in multilingual.values() if n in m["test"]) for n in names}
     best = {n: min(results["unsupervised"][n].items(), key=lambda item: item[1]["aer"]) for n in names}
-    started = {n: trained[n]["options"]["start_from"] for n in names if trained[n]["options"]["start_from"]}
+    started = {n: trained[n]["options"]["start_from"] for n in trained if trained[n]["options"]["start_from"]}
     lines = [
-        "Test splits (" + ", ".join(f"{n} {trained[n]['test_pairs']}" for n in names) + " pairs; Ja-En: the first "
+        "Test splits (" + ", ".join(f"{n} {test_pairs[n]}" for n in names) + " pairs; Ja-En: the first "
         f"{CAPS['test']} pairs of the KFTT test set). Each cell: AER / precision / recall / F1 "
         "(%); lower AER is better. All rows use the embedded multilingual-e5-small (4-bit weights): the unsupervised "
         "rows the default encoder of the revision of this run, the trained rows the encoder in the \"starts from\" "
         "column of the second table.", "",
         "| method | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|",
     ]
+
+    def row(label: str, cells: dict) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells.get(n, "–") for n in names) + " |")
+
     for extractor in results["unsupervised"][names[0]]:
-        lines.append(f"| unsupervised `{extractor}` | "
-                     + " | ".join(cell(results["unsupervised"][n][extractor]) for n in names) + " |")
+        row(f"unsupervised `{extractor}`", {n: cell(results["unsupervised"][n][extractor]) for n in names})
     further = "; ".join(f"{n}: trained further from the {source} model" for n, source in started.items())
-    method = HEAD_NAMES[trained[names[0]]["trained"].get("head", "span")]
-    lines.append(f"| {method} alone, trained on the pair{f' ({further})' if further else ''} | "
-                 + " | ".join(cell(trained[n]["test_span_alone"]) for n in names) + " |")
-    lines.append(f"| **{method} + similarity prior** (what `wordalign align --model CKPT` does) | "
-                 + " | ".join(f"**{cell(trained[n]['test'])}**" for n in names) + " |")
+    method = HEAD_NAMES[next(iter(models.values()))["trained"].get("head", "span")]
+    if trained:
+        row(f"{method} alone, trained on the pair{f' ({further})' if further else ''}",
+            {n: cell(trained[n]["test_span_alone"]) for n in trained})
+        row(f"**{method} + similarity prior** (what `wordalign align --model CKPT` does)",
+            {n: f"**{cell(trained[n]['test'])}**" for n in trained})
+    for name, model in multilingual.items():
+        row(f"{method} + similarity prior, {multilingual_label(name)}", {n: cell(model["test"][n]) for n in names})
     zero = results.get("zero_shot", {})
     if zero:
-        lines.append(f"| {method}, zero-shot (model of another pair) | "
-                     + " | ".join(f"{cell(zero[n])} ({zero[n]['model']} model)" if n in zero else "–"
-                                  for n in names) + " |")
-    gains = [f"{n} {100 * (best[n][1]['aer'] - trained[n]['test']['aer']):+.1f} (vs `{best[n][0]}`)" for n in names]
-    lines += ["", "AER gain of the trained model over the best unsupervised extractor on each test split: "
+        row(f"{method}, zero-shot (model of another pair)",
+            {n: f"{cell(zero[n])} ({zero[n]['model']} model)" for n in zero})
+    gains = [f"{n} {100 * (best[n][1]['aer'] - trained[n]['test']['aer']):+.1f} (vs `{best[n][0]}`)" for n in trained]
+    lines += ["", "AER gain of the model trained on the pair over the best unsupervised extractor on each test split: "
               + ", ".join(gains) + ".", "",
-              "| pair | train pairs | starts from | `train-span` options | queries | epochs run (kept) | "
+              "| model | train pairs | starts from | `train-span` options | queries | epochs run (kept) | "
               "prior: layer, weight | threshold | dev AER: head alone → with prior | training time | device, dtype | "
               "revision: trained (tuned) |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for n in names:
-        result, tuning = trained[n]["result"], trained[n]["tuning"]
+    for n, model in models.items():
+        result, tuning = model["result"], model["tuning"]
         prior = f"{tuning['prior']['layer']}, {tuning['prior']['weight']}" if tuning["prior"]["weight"] else "none"
         retuned = f" ({tuning['revision']})" if tuning["tune_seconds"] is not None else ""
-        lines.append(f"| {n} | {trained[n]['train_pairs']} | {started.get(n) or starting_encoder(trained[n])} | "
-                     f"`{' '.join(trained[n]['options']['train_args'])}` | {result['queries']} | "
+        lines.append(f"| {n if n in SETS else multilingual_label(n)} | {model['train_pairs']} | "
+                     f"{started.get(n) or starting_encoder(model)} | "
+                     f"`{' '.join(model['options']['train_args'])}` | {result['queries']} | "
                      f"{result['epochs_run']} ({result['best_epoch']}) | {prior} | {tuning['threshold']} | "
                      f"{pct(tuning['span_alone_dev_aer'])} → {pct(tuning['dev_aer'])} | "
-                     f"**{trained[n]['train_seconds'] / 60:.1f} min** | "
-                     f"{result['device']}, {trained[n]['trained']['dtype']} | "
-                     f"{trained[n]['revision']}{retuned} |")
-    settings = trained[names[0]]["trained"]
-    reproduced = all(trained[n]["reproduced"] for n in names)
+                     f"**{model['train_seconds'] / 60:.1f} min** | "
+                     f"{result['device']}, {model['trained']['dtype']} | "
+                     f"{model['revision']}{retuned} |")
+    settings = next(iter(models.values()))["trained"]
+    reproduced = all(model["reproduced"] for model in models.values())
     ja = trained.get("Ja-En", {}).get("options", {}).get("caps")
     lines += [
         "",
@@ -304,6 +369,10 @@ def render(results: dict) -> str:
         "which does the same on a trained checkpoint.",
         f"- Reload: `wordalign align --model CKPT` in a fresh process reproduces the dev AER that tuning "
         f"measured, for every pair: **{'yes' if reproduced else 'NO'}**.",
+        *([f"- One model, all pairs: `python benchmarks/span.py{'' if results['name'] == 'span' else ' --name ' + results['name']}"
+           " --multilingual [--leave-out PAIR] -- OPTIONS` trains one model on the train splits of every pair "
+           "together (concatenated, capped as below) and stops and tunes it on their dev splits together; a pair "
+           "left out is not in either, so its row is zero-shot."] if multilingual else []),
         f"- Splits used at most: {CAPS['train']} train, {CAPS['dev']} dev and {CAPS['test']} test pairs"
         + (f"; Ja-En, whose KFTT sentences are about twice as long as the others' (every word is one query), "
            f"trains on its first {ja['train']} train pairs (of 553), stops on its first {ja['dev']} dev pairs "
