@@ -131,6 +131,18 @@ def align_and_score(checkpoint: Path, split: tuple[str, str, str], out: Path) ->
     return {**score_files(gold, str(out)).corpus.as_dict(), "seconds": time.perf_counter() - started}
 
 
+def effective(train_args: list[str]) -> list[str]:
+    """``train-span`` options as the command reads them: of an option given twice (a default of the
+    script, then one after --), the last value."""
+    values: dict[str, list[str]] = {}
+    for k, item in enumerate(train_args):
+        if item.startswith("-"):
+            following = train_args[k + 1] if k + 1 < len(train_args) else None
+            values.pop(item, None)  # a repeated option moves to where it was last given
+            values[item] = [following] if following is not None and not following.startswith("-") else []
+    return [item for option, value in values.items() for item in (option, *value)]
+
+
 def pair_options(name: str, args) -> dict:
     """Everything besides the code that decides a pair's result; --keep compares it."""
     if name.startswith(MULTILINGUAL):
@@ -277,7 +289,9 @@ def main() -> None:
         rows = {**earlier.get(part, {}), **results.get(part, {})}
         order = [name for name in SETS if name in rows] + sorted(name for name in rows if name not in SETS)
         results[part] = {name: rows[name] for name in order}
-    results.update(name=args.name, machine=machine(), train_args=args.train_args)
+    # The command line under the table is that of the per-pair models; a multilingual run keeps it.
+    train_args = earlier.get("train_args", []) if args.multilingual else args.train_args
+    results.update(name=args.name, machine=machine(), train_args=train_args)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     (RESULTS / f"{args.name}.md").write_text(render(results))
@@ -346,7 +360,7 @@ def render(results: dict) -> str:
         retuned = f" ({tuning['revision']})" if tuning["tune_seconds"] is not None else ""
         lines.append(f"| {n if n in SETS else multilingual_label(n)} | {model['train_pairs']} | "
                      f"{started.get(n) or starting_encoder(model)} | "
-                     f"`{' '.join(model['options']['train_args'])}` | {result['queries']} | "
+                     f"`{' '.join(effective(model['options']['train_args']))}` | {result['queries']} | "
                      f"{result['epochs_run']} ({result['best_epoch']}) | {prior} | {tuning['threshold']} | "
                      f"{pct(tuning['span_alone_dev_aer'])} → {pct(tuning['dev_aer'])} | "
                      f"**{model['train_seconds'] / 60:.1f} min** | "
