@@ -74,9 +74,11 @@ def test_output_that_is_an_input_is_refused_before_the_model_loads(pair, tmp_pat
 def test_ctrl_c_exits_130_with_a_message_and_leaves_no_output(tmp_path):
     lines = DEEN.joinpath("src.txt").read_text(encoding="utf-8").splitlines()
     targets = DEEN.joinpath("tgt.txt").read_text(encoding="utf-8").splitlines()
-    # Far more lines than one chunk, so the run is still aligning when the signal comes, even on a busy machine.
-    src, tgt = write(tmp_path / "s", "\n".join(lines * 20) + "\n"), write(tmp_path / "t", "\n".join(targets * 20) + "\n")
-    proc = subprocess.Popen([WORDALIGN, "align", src, tgt, *F32], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    src, tgt = write(tmp_path / "s", "\n".join(lines * 3) + "\n"), write(tmp_path / "t", "\n".join(targets * 3) + "\n")
+    # As from a terminal: a test run started in the background (`cmd &` in a script) ignores SIGINT,
+    # and its children would inherit that.
+    proc = subprocess.Popen([WORDALIGN, "align", src, tgt, *F32], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stdout.readline()  # aligning
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
