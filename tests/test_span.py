@@ -183,6 +183,19 @@ def test_training_windows_a_query_too_long_for_the_model_as_inference_does(tiny_
     assert too_long == 3  # the reverse queries: the long sentence as context does not fit on its own
 
 
+def test_partial_links_ask_only_about_linked_words(tiny_model):
+    out, _ = tiny_model
+    scorer = SpanScorer(str(out), device="cpu", dtype="float32")
+    pair = (["a", "b", "c"], ["x", "y"])
+    gold = GoldAlignment(frozenset({(1, 0)}), frozenset({(1, 0), (2, 0)}))
+    every, _ = span_examples(scorer, [pair], [gold], sure_only=True)
+    linked, _ = span_examples(scorer, [pair], [gold], sure_only=True, skip_unlinked=True)
+    assert len(every) == 5 and sum(e.starts == (0,) for e in every) == 3  # "no answer" for a, c and y
+    assert [(e.starts, e.ends) for e in linked] == [((1,), (1,)), ((2,), (2,))]  # b → x, x → b
+    possible, _ = span_examples(scorer, [pair], [gold], sure_only=False, skip_unlinked=True)
+    assert len(possible) == 3  # c is linked through its possible link
+
+
 def test_empty_lines_keep_their_place(tiny_model, tmp_path):
     out, _ = tiny_model
     src, tgt, hyp = tmp_path / "s", tmp_path / "t", tmp_path / "h"

@@ -94,6 +94,9 @@ class SpanTrainConfig(RuntimeOptions):
         "span", "span: the start and end of each marked word's answer span (Nagata et al. 2020) | binary: "
         "each word of the other sentence aligned or not (BinaryAlign, Latouche et al. 2024).")
     links: str = option("all", "all (sure and possible) | sure: which gold links to learn.")
+    skip_unlinked: bool = option(
+        False, "Ask only about words that have a link, for partial links such as silver ones (where two "
+        "extractors agree); by default a word without a link learns to point at nothing.", "--skip-unlinked")
     marker: str | None = option(None, "Word put before and after the query word (default: the model's, else •).")
     epochs: int = option(3, "Most passes over the data.")
     patience: int = option(1, "Stop after this many epochs without a better dev AER.")

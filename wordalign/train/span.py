@@ -115,7 +115,8 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
         pre-train); ``blocks`` (keep only the first N transformer blocks; default: the model's
         alignment layer, 7 of 12 for the embedded encoder, or all the blocks of a
         ``train-span`` checkpoint; fewer train and predict faster); ``links`` (``all`` or
-        ``sure``); ``marker`` (default: a ``train-span`` checkpoint's, else
+        ``sure``); ``skip_unlinked`` (no query for a word without a link: for partial, silver
+        links); ``marker`` (default: a ``train-span`` checkpoint's, else
         :data:`~wordalign.align.scorers.span.DEFAULT_MARKER`); ``epochs`` and ``patience``;
         ``batch_size`` (queries per step), ``learning_rate``, ``warmup`` (AdamW with linear
         warm-up over that share of steps, then linear decay; word embeddings stay frozen);
@@ -145,7 +146,8 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     record = {**recorded(replace(config, device=scorer.device.split(":")[0], dtype=scorer.runtime.dtype_name)),
               "src": resolved_path(src), "tgt": resolved_path(tgt), "gold": resolved_path(gold),
               **{name: resolved_path(getattr(config, name)) for name in ("dev_src", "dev_tgt", "dev_gold")}}
-    examples, too_long = span_examples(scorer, train_pairs, train_gold, sure_only=config.links == "sure")
+    examples, too_long = span_examples(scorer, train_pairs, train_gold, sure_only=config.links == "sure",
+                                       skip_unlinked=config.skip_unlinked)
     if not examples:
         raise InputError("no training pair has words on both sides that fit the model", gold)
     if config.head == "binary" and new_head:
@@ -253,10 +255,12 @@ def start_at_base_rate(model, examples: list[SpanExample]) -> None:
         model.classifier.bias.fill_(math.log(share / (1 - share)))
 
 
-def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_only: bool) -> tuple[list[SpanExample], int]:
+def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_only: bool,
+                  skip_unlinked: bool = False) -> tuple[list[SpanExample], int]:
     """Every query of every pair in both directions with its answer; and how many were too long.
 
-    A query too long for the model is windowed around its marked word as at inference
+    With ``skip_unlinked``, only the queries of words that have a link: in partial links (silver
+    ones) a word without one is unknown, not unaligned. A query too long for the model is windowed around its marked word as at inference
     (:func:`~wordalign.align.scorers.span.build_queries`); only the queries into a context too
     long on its own are skipped.
     """
@@ -273,6 +277,8 @@ def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_onl
                 continue
             for word, built in enumerate(queries):
                 linked = sorted(j for i, j in pairs_of_links if i == word and built.first_token[j] >= 0)
+                if skip_unlinked and not linked:
+                    continue
                 examples.append(SpanExample(built, tuple(linked)))
     return examples, too_long
 
