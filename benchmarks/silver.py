@@ -52,8 +52,8 @@ def raw_text(pair: str, count: int, work: Path) -> tuple[str, str, dict]:
     corpora = [name for name in PARALLEL_CORPORA[pair] if name not in EXCLUDED_CORPORA]
     english_first = pair.startswith("En-")  # the corpora hold the other language first
     excluded, taken = gold_sentences(), {name: 0 for name in corpora}
-    streams = [zip((PARALLEL / name / "src.txt").open(encoding="utf-8"),
-                   (PARALLEL / name / "tgt.txt").open(encoding="utf-8")) for name in corpora]
+    streams = [zip(*((PARALLEL / name / side).read_text(encoding="utf-8").splitlines()
+                     for side in ("src.txt", "tgt.txt"))) for name in corpora]
     lines = []
     for row in zip_longest(*streams):
         for name, both in zip(corpora, row):
@@ -148,18 +148,18 @@ def render(results: dict) -> str:
              "| pair | silver pairs: links, words linked | silver training | then gold training | "
              "unsupervised default | silver alone | **silver, then gold** | gold alone | revision |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for run in results["runs"].values():
-        pair, silver = run["pair"], run["silver"]
+    for entry in results["runs"].values():
+        pair, silver = entry["pair"], entry["silver"]
         default_cell = cell(span["unsupervised"][pair][DEFAULT_EXTRACTOR["bilingual"]])
         gold_alone = span["trained"].get(pair)
         lines.append(
-            f"| {pair} | {run['silver_pairs']:,}: {silver['links']:,} links, "
+            f"| {pair} | {entry['silver_pairs']:,}: {silver['links']:,} links, "
             f"{silver['words_linked'] / silver['words']:.0%} "
-            f"| {run['silver_training']['queries']:,} queries, {run['silver_training']['epochs_run']} epoch(s), "
-            f"{run['silver_training']['seconds'] / 60:.1f} min | {run['gold_training']['queries']:,} queries, "
-            f"{run['gold_training']['epochs_run']} epoch(s), {run['gold_training']['seconds'] / 60:.1f} min "
-            f"| {default_cell} | {cell(run['test']['silver'])} | **{cell(run['test']['silver_then_gold'])}** "
-            f"| {cell(gold_alone['test']) if gold_alone else '–'} | {run['revision']} |")
+            f"| {entry['silver_training']['queries']:,} queries, {entry['silver_training']['epochs_run']} epoch(s), "
+            f"{entry['silver_training']['seconds'] / 60:.1f} min | {entry['gold_training']['queries']:,} queries, "
+            f"{entry['gold_training']['epochs_run']} epoch(s), {entry['gold_training']['seconds'] / 60:.1f} min "
+            f"| {default_cell} | {cell(entry['test']['silver'])} | **{cell(entry['test']['silver_then_gold'])}** "
+            f"| {cell(gold_alone['test']) if gold_alone else '–'} | {entry['revision']} |")
     lines += ["", f"- Times: whole `wordalign train-span` processes on {results['machine']}. Silver links: the default "
               "pipeline's links that `-e argmax` also finds (`wordalign symmetrize -m intersect`); \"words linked\" "
               "is the share of words with at least one; training on them skips the others (`--skip-unlinked`).",
