@@ -260,7 +260,8 @@ def span_examples(scorer: SpanScorer, pairs, gold: list[GoldAlignment], sure_onl
     """Every query of every pair in both directions with its answer; and how many were too long.
 
     With ``skip_unlinked``, only the queries of words that have a link: in partial links (silver
-    ones) a word without one is unknown, not unaligned. A query too long for the model is windowed around its marked word as at inference
+    ones) a word without one is unknown, not unaligned. A query too long for the model is
+    windowed around its marked word as at inference
     (:func:`~wordalign.align.scorers.span.build_queries`); only the queries into a context too
     long on its own are skipped.
     """
