@@ -103,6 +103,14 @@ def score_extractor(sims: list[np.ndarray], gold: list, extractor: str, params: 
     return score_alignments(gold, extract_all(sims, extractor, params)[0])
 
 
+def run_wordalign(*arguments: str) -> float:
+    """Run a `wordalign` command in a fresh process, as a user would; seconds taken."""
+    print("$ wordalign", " ".join(arguments), file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "wordalign", *arguments], check=True)
+    return time.perf_counter() - started
+
+
 def sentence_key(sentence: str) -> str:
     """A sentence as :func:`gold_sentences` compares them: lowercased, without spaces."""
     return "".join(sentence.lower().split())

@@ -24,26 +24,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-import time
 from itertools import zip_longest
 from pathlib import Path
 
 from _common import (EXCLUDED_CORPORA, PARALLEL, PARALLEL_CORPORA, RESULTS, git_revision, gold_sentences, machine,
-                     rerender, sentence_key, training_benchmark_parser)
+                     rerender, run_wordalign, sentence_key, training_benchmark_parser)
 from span import SETS, TRAIN_ARGS, align_and_score, capped, cell
 
 from wordalign.align.presets import DEFAULT_EXTRACTOR
 from wordalign.io.links import read_alignments
-
-
-def wordalign(*arguments: str) -> float:
-    """Run a `wordalign` command in a fresh process; seconds taken."""
-    print("$ wordalign", " ".join(arguments), file=sys.stderr, flush=True)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "wordalign", *arguments], check=True)
-    return time.perf_counter() - started
 
 
 def raw_text(pair: str, count: int, work: Path) -> tuple[str, str, dict]:
@@ -77,16 +66,16 @@ def silver_links(pair: str, raw_src: str, raw_tgt: str, work: Path) -> tuple[str
     files, the silver links and how much of the text they cover."""
     src_lang, tgt_lang = pair.lower().split("-")
     words = work / "words.txt"
-    seconds = wordalign("align", raw_src, raw_tgt, "--tokenize", "--src-lang", src_lang, "--tgt-lang", tgt_lang,
+    seconds = run_wordalign("align", raw_src, raw_tgt, "--tokenize", "--src-lang", src_lang, "--tgt-lang", tgt_lang,
                         "-f", "words", "-o", str(words), "-q")
     sides = list(zip(*(line.split(" ||| ") for line in words.read_text(encoding="utf-8").splitlines())))
     src, tgt = work / "words.src", work / "words.tgt"
     for path, side in zip((src, tgt), sides):
         path.write_text("".join(line + "\n" for line in side), encoding="utf-8")
     default, argmax, silver = work / "default.pharaoh", work / "argmax.pharaoh", work / "silver.gold"
-    seconds += wordalign("align", str(src), str(tgt), "-o", str(default), "-q")
-    seconds += wordalign("align", str(src), str(tgt), "-e", "argmax", "-o", str(argmax), "-q")
-    seconds += wordalign("symmetrize", str(default), str(argmax), "-m", "intersect", "-o", str(silver), "-q")
+    seconds += run_wordalign("align", str(src), str(tgt), "-o", str(default), "-q")
+    seconds += run_wordalign("align", str(src), str(tgt), "-e", "argmax", "-o", str(argmax), "-q")
+    seconds += run_wordalign("symmetrize", str(default), str(argmax), "-m", "intersect", "-o", str(silver), "-q")
     links = [alignment.sure for alignment in read_alignments(str(silver))]
     words_in = [len(line.split()) for side in sides for line in side]
     linked = sum(len({i for i, _ in pair_links}) + len({j for _, j in pair_links}) for pair_links in links)
@@ -102,9 +91,9 @@ def run(pair: str, count: int, epochs: int, seed: int, work: Path) -> dict:
     dev = capped(pair, "dev", work)
     dev_options = ["--dev-src", dev[0], "--dev-tgt", dev[1], "--dev-gold", dev[2], "--seed", str(seed), "-q"]
     silver_model, gold_model = work / "model-silver", work / "model-silver-then-gold"
-    silver_seconds = wordalign("train-span", src, tgt, silver, "-o", str(silver_model), "--skip-unlinked",
+    silver_seconds = run_wordalign("train-span", src, tgt, silver, "-o", str(silver_model), "--skip-unlinked",
                                "--epochs", str(epochs), *dev_options)
-    gold_seconds = wordalign("train-span", *capped(pair, "train", work), "-o", str(gold_model), "--model",
+    gold_seconds = run_wordalign("train-span", *capped(pair, "train", work), "-o", str(gold_model), "--model",
                              str(silver_model), *TRAIN_ARGS[pair], *dev_options)
     test = capped(pair, "test", work)
     metadata = {name: json.loads((model / "wordalign.json").read_text(encoding="utf-8"))["result"]

@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import GOLD, RESULTS, git_revision, machine, pct, rerender, training_benchmark_parser
+from _common import GOLD, RESULTS, git_revision, machine, pct, rerender, run_wordalign, training_benchmark_parser
 
 from wordalign import Aligner, score_alignments, score_files
 from wordalign.extractors import available, bind
@@ -177,9 +177,7 @@ def train(name: str, args, work: Path) -> dict:
 
 def tune(checkpoint: Path, dev_split: tuple[str, str, str]) -> float:
     """`wordalign tune-span` of a trained checkpoint on a dev split; seconds taken."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "wordalign", "tune-span", str(checkpoint), *dev_split], check=True)
-    return time.perf_counter() - started
+    return run_wordalign("tune-span", str(checkpoint), *dev_split)
 
 
 def tuned_on_pair(name: str, pair: str, work: Path) -> dict:
