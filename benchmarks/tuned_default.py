@@ -54,8 +54,8 @@ def build_training_text(work: Path, per_corpus: int, seed: int, left_out: tuple[
     for folder in sorted(p for p in PARALLEL.iterdir() if (p / "src.txt").is_file()):
         if folder.name in EXCLUDED_CORPORA or folder.name in left_out:
             continue
-        src_lang, tgt_lang = folder.name.rsplit("_", 1)[1].split("-")
-        segmenters = Segmenter(src_lang), Segmenter(tgt_lang)
+        if tokenize:
+            segmenters = [Segmenter(language) for language in folder.name.rsplit("_", 1)[1].split("-")]
         with open(folder / "src.txt", encoding="utf-8") as src, open(folder / "tgt.txt", encoding="utf-8") as tgt:
             taken = dropped = 0
             for src_line, tgt_line in zip(src, tgt):

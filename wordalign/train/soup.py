@@ -6,11 +6,11 @@ import os
 import shutil
 from pathlib import Path
 
+from ..encoding.bert import WEIGHTS
 from ..encoding.models import read_metadata
 from ..errors import ConfigError
 from .checkpoint import update_metadata
 
-WEIGHTS = "model.safetensors"
 # Settings that may differ between the runs of a soup; any other difference is refused.
 VARYING = ("seed", "src", "tgt")
 
@@ -73,4 +73,3 @@ def average_checkpoints(directories: list[str | os.PathLike], output: str | os.P
     metadata = update_metadata(staging, {"finetuned": {**settings[0], "seed": [s["seed"] for s in settings]}})
     os.replace(staging, out)
     return metadata
-
