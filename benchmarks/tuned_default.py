@@ -1,10 +1,10 @@
 """Train the alignment-tuned embedded default from scratch, and score it against the base encoder.
 
-    python benchmarks/tuned_default.py                      # the shipped delta: trains, scores, writes
-                                                            # results/tuned_default.{md,json}
+    python benchmarks/tuned_default.py --ship -- --guide-param threshold=0.8
+                                                            # the shipped delta: trains, scores, writes
+                                                            # results/tuned_default.{md,json}, ships it
     python benchmarks/tuned_default.py --per-corpus 5000 --name tuned-5000 -- --objective so --objective co
                                                             # an experiment: options for `wordalign finetune`
-    python benchmarks/tuned_default.py --ship               # also copy the delta into the package
     python benchmarks/tuned_default.py --name tuned-soup3 --soup 3
                                                             # the mean of three seeds' weights
 
@@ -16,7 +16,11 @@ without spaces) is dropped. The mix is shuffled with ``--seed``.
 The run: ``wordalign finetune --model embedded-base`` (the untuned encoder) as a whole process,
 then ``wordalign.train.delta.write_delta`` stores the difference to the base as a 4-bit file.
 Scored: the base encoder, the float checkpoint, and the base plus the 4-bit delta, with the
-default pipeline on the dev splits and on the full gold sets, bilingual and monolingual.
+default pipeline on the full gold sets, bilingual and monolingual; the base plus the delta also on
+the tuning data (the train and dev splits of data/gold/splits), where runs are compared.
+
+    python benchmarks/tuned_default.py --name NAME --work DIR --score-tuning
+                                                            # add the tuning-data scores to NAME.json
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ import sys
 import time
 from pathlib import Path
 
-from _common import (EXCLUDED_CORPORA, GOLD, MONO_TEST, PARALLEL, RESULTS, STANDARD_SETS, git_revision,
-                     gold_sentences, machine, pct, rerender, sentence_key, training_benchmark_parser)
+from _common import (EXCLUDED_CORPORA, GOLD, MONO_TEST, PARALLEL, RESULTS, STANDARD_SETS, TUNING_SPLITS,
+                     git_revision, gold_sentences, machine, pct, rerender, sentence_key, training_benchmark_parser)
 
 from wordalign import align_files, score_files
 from wordalign.encoding.models.delta import SHIPPED_DELTA, delta_digest
@@ -94,6 +98,21 @@ def score_sets(model: str, work: Path, tag: str) -> dict:
     return {"sets": scores, "signatures": signatures}
 
 
+def score_tuning(model: str | None, work: Path) -> dict:
+    """Corpus scores of the default pipeline on each pair's tuning data (its train and dev splits together)."""
+    scores = {}
+    for name, folders in TUNING_SPLITS.items():
+        joined = work / "tuning" / name
+        joined.mkdir(parents=True, exist_ok=True)
+        for file in ("src.txt", "tgt.txt", "gold.txt"):
+            (joined / file).write_text("".join((GOLD / folder / file).read_text(encoding="utf-8")
+                                               for folder in folders), encoding="utf-8")
+        src, tgt, gold, out = (str(joined / f) for f in ("src.txt", "tgt.txt", "gold.txt", "out.pharaoh"))
+        align_files(src, tgt, output=out, model=model, quiet=True)
+        scores[name] = score_files(gold, out, src=src, tgt=tgt).corpus.as_dict()
+    return scores
+
+
 def training_dtype() -> str:
     """bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX), else float32."""
     import torch
@@ -116,6 +135,9 @@ def main() -> None:
     parser.add_argument("--ship", action="store_true", help="copy the delta into the package (the shipped default)")
     parser.add_argument("--rescore", action="store_true",
                         help="only score again the models of the last run (in --work), e.g. after the defaults changed")
+    parser.add_argument("--score-tuning", action="store_true",
+                        help="only score the last run's tuned model (in --work; the package's for a shipped "
+                             "delta) on the tuning data and add it to NAME.json")
     parser.add_argument("finetune_args", nargs="*", help="extra `wordalign finetune` options, after --")
     args = parser.parse_args()
     if args.render:
@@ -125,6 +147,14 @@ def main() -> None:
         results = json.loads((RESULTS / f"{args.name}.json").read_text())
         results["scores"] = score_models(args.work)
         results["scored_at"] = git_revision()
+        write_results(results)
+        return
+    if args.score_tuning:
+        results = json.loads((RESULTS / f"{args.name}.json").read_text())
+        shipped = results["delta"]["shipped"]
+        if shipped and delta_digest(SHIPPED_DELTA) != results["delta"]["sha256"]:
+            raise SystemExit(f"{args.name}: the package no longer holds its delta; score it from --work")
+        results["scores"]["tuned"]["tuning"] = score_tuning(None if shipped else str(args.work / TUNED), args.work)
         write_results(results)
         return
 
@@ -172,7 +202,8 @@ def score_models(work: Path) -> dict:
     """Scores of the base encoder, the float checkpoint and the base plus the 4-bit delta."""
     return {"base": score_sets("embedded-base", work, "base"),
             "checkpoint": score_sets(str(work / "model"), work, "checkpoint"),
-            "tuned": score_sets(str(work / TUNED), work, "tuned")}
+            "tuned": {**score_sets(str(work / TUNED), work, "tuned"),
+                      "tuning": score_tuning(str(work / TUNED), work)}}
 
 
 def write_results(results: dict) -> None:
@@ -199,7 +230,7 @@ def render(results: dict) -> str:
             f"{pct(scores[key]['sets'][n]['f1'])} / {pct(scores[key]['sets'][n]['null_f1'])}" for n in mono) + " |")
     ft, done = results["finetune"], results["result"]
     soup = isinstance(ft["seed"], list)  # --soup: the seeds of the runs averaged
-    delta = results["delta"]
+    delta, tuning = results["delta"], scores["tuned"].get("tuning")
     lines += [
         "",
         f"- Training: {results['pairs']:,} pairs of ../shared/parallel (no gold-set sentence, no Kyoto Wikipedia"
@@ -207,6 +238,7 @@ def render(results: dict) -> str:
         f"{ft['epochs']} epoch(s), {done['steps']} steps of {ft['batch_size']} pairs{' a run' if soup else ''} "
         f"({done['pairs_too_long']} over "
         f"{ft['max_tokens']} tokens skipped); objectives {' + '.join(ft['objectives'])}, layer {results['layer']}, "
+        f"guide {ft['guide']} " + " ".join(f"{k}={v}" for k, v in ft["guide_params"].items()) + ", "
         f"learning rate {ft['learning_rate']}, {ft['dtype']}, "
         + (f"the mean of the weights of {len(ft['seed'])} runs, seeds {', '.join(map(str, ft['seed']))}" if soup
            else f"seed {ft['seed']}")
@@ -215,6 +247,9 @@ def render(results: dict) -> str:
         "- Lines per corpus: " + ", ".join(f"{k} {v['pairs']:,}" for k, v in results["training_lines"].items()) + ".",
         f"- Delta: {delta['bytes'] / 2**20:.2f} MiB, sha256 `{delta['sha256'][:16]}…`"
         + (" (the shipped file)" if delta["shipped"] else " (not shipped)") + ".",
+        *([f"- Tuning data (train and dev splits; runs are compared here), tuned default: AER "
+           + ", ".join(f"{n} {pct(v['aer'])}" for n, v in tuning.items())
+           + f" (mean {pct(sum(v['aer'] for v in tuning.values()) / len(tuning))})."] if tuning else []),
         f"- Signature of the tuned default's bilingual runs: `{scores['tuned']['signatures']['bilingual']}`.",
         f"- Command: `{results['command']}`; trained at revision {results['revision']}, scored at "
         f"{results['scored_at']} (`--rescore` scores again with the defaults of the day).",
