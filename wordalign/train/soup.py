@@ -68,7 +68,7 @@ def average_checkpoints(directories: list[str | os.PathLike], output: str | os.P
 
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(runs[0], staging)
+    shutil.copytree(runs[0], staging, ignore=shutil.ignore_patterns(WEIGHTS))  # the mean replaces them
     save_file(mean, str(staging / WEIGHTS), metadata={"format": "pt"})
     metadata = update_metadata(staging, {"finetuned": {**settings[0], "seed": [s["seed"] for s in settings]}})
     os.replace(staging, out)
