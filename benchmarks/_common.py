@@ -136,10 +136,13 @@ def machine() -> str:
 
 
 def git_revision() -> str:
+    """The short commit hash, with ``+changes`` when tracked files differ from it (results of uncommitted code)."""
     try:
-        return subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True).strip()
+        head = subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True).strip()
+        changed = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT).returncode != 0
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return head + ("+changes" if changed else "")
 
 
 def pct(value: float) -> str:

@@ -132,7 +132,8 @@ def weights(directory: Path) -> dict:
 def test_checkpoint_loads_as_a_model_and_keeps_the_layer_it_was_trained_for(trained, deen):
     metadata = json.loads((trained / "wordalign.json").read_text())
     assert metadata["layer"] == 7 and metadata["finetuned"]["seed"] == 3
-    assert metadata["finetuned"]["guide_params"] == {"direction": "union"}  # train.finetune.GUIDE_DEFAULTS
+    assert metadata["finetuned"]["guide_params"] == {"direction": "union", "threshold": "0.8"}  # GUIDE_DEFAULTS
+    assert metadata["finetuned"]["learning_rate"] == 2e-5  # started from the tuned default
     assert metadata["result"]["steps"] == 3 and metadata["result"]["pairs_seen"] == 12
     assert not (trained / RESUME_FILE).exists()
     tuned = Aligner(trained, device="cpu", dtype="float32")
@@ -204,10 +205,17 @@ def test_the_objective_reads_the_matrix_of_the_level_aligning_reads(level, deen,
     assert json.loads((tmp_path / "m" / "wordalign.json").read_text())["finetuned"]["level"] == level
 
 
-def test_guide_parameters_given_update_the_guide_defaults(deen, tmp_path):
-    finetune(*deen, str(tmp_path / "m"), guide_params={"threshold": "0.3"}, **TINY)
+def test_guide_parameters_and_learning_rate_given_override_the_defaults(deen, tmp_path):
+    finetune(*deen, str(tmp_path / "m"), guide_params={"threshold": "0.3"}, learning_rate=3e-5, **TINY)
     metadata = json.loads((tmp_path / "m" / "wordalign.json").read_text())
     assert metadata["finetuned"]["guide_params"] == {"direction": "union", "threshold": "0.3"}
+    assert metadata["finetuned"]["learning_rate"] == 3e-5
+
+
+def test_fine_tuning_the_base_encoder_takes_the_higher_learning_rate(deen, tmp_path):
+    finetune(*deen, str(tmp_path / "m"), model="embedded-base", **TINY)
+    metadata = json.loads((tmp_path / "m" / "wordalign.json").read_text())
+    assert metadata["finetuned"]["model"] == "embedded-base" and metadata["finetuned"]["learning_rate"] == 5e-5
 
 
 def test_cli_finetune_reports_bad_input_before_loading(tmp_path, capsys, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from ..encoding.models import EMBEDDED
 from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError
 from ..io.words import word_splitter
@@ -19,8 +20,26 @@ OBJECTIVES = ("so", "co", "psi")
 # Guide parameters that differ from alignment's. Targets from the intersection of directions
 # hold a word with several partners (a compound and its English words) to the one partner
 # that passes both, and training then pushes the others' probability down; targets from
-# either direction keep them (measured: README, "What fine-tuning buys").
-GUIDE_DEFAULTS = {"softmax": {"direction": "union"}}
+# either direction keep them (measured: README, "What fine-tuning buys"). Only links with a
+# probability of 0.8 become targets: fewer, surer targets trained a better encoder, from the
+# base and on top of the tuned default alike (README, "The alignment-tuned default").
+GUIDE_DEFAULTS = {"softmax": {"direction": "union", "threshold": "0.8"}}
+# Peak learning rate by starting point: the tuned default has learnt alignment already, and
+# self-training it again at the base's rate cost more than it gained (README, "What fine-tuning buys").
+TUNED_LEARNING_RATE, LEARNING_RATE = 2e-5, 5e-5
+
+
+def default_learning_rate(model: str | None) -> float:
+    """Fine-tuning's peak learning rate when none is given: lower for the alignment-tuned default.
+
+    Parameters
+    ----------
+    model : str or None
+        The ``--model`` fine-tuning starts from; ``None`` and ``"embedded"`` name the tuned default.
+    """
+    return TUNED_LEARNING_RATE if model in (None, EMBEDDED) else LEARNING_RATE
+
+
 LINKS = ("all", "sure")
 HEADS = ("span", "binary")  # the supervised heads of ``train-span``, named as their scorers
 
@@ -45,7 +64,9 @@ class FinetuneConfig(RuntimeOptions):
     max_pairs: int | None = option(None, "Use only the first N lines.")
     epochs: int = option(1, "Passes over the data.")
     batch_size: int = option(16, "Sentence pairs per step.")
-    learning_rate: float = option(5e-5, "Peak AdamW learning rate.")
+    learning_rate: float | None = option(
+        None, f"Peak AdamW learning rate (default: {TUNED_LEARNING_RATE:g} from the tuned default, "
+        f"{LEARNING_RATE:g} from any other encoder).")
     warmup: float = option(0.1, "Share of steps with a linearly rising learning rate.")
     max_tokens: int = option(128, "Skip pairs with a side longer than this many tokens (special tokens included).")
     level: str = option(
@@ -54,7 +75,8 @@ class FinetuneConfig(RuntimeOptions):
     guide: str = option(
         "softmax", "Extractor whose links on the model's own similarities become the targets; see `wordalign extractors`.")
     guide_params: dict = option(
-        None, "Parameter of the guide extractor, KEY=VALUE, repeatable (softmax's default here: direction=union).",
+        None, "Parameter of the guide extractor, KEY=VALUE, repeatable (softmax's defaults here: direction=union "
+        "threshold=0.8).",
         "--guide-param", factory=dict, text=list[str], parse=partial(parse_params, option_name="--guide-param"),
         metavar="KEY=VALUE")
     seed: int = option(0, "Seed of data order and dropout.")

@@ -21,7 +21,7 @@ from ..extractors import bind, get_extractor
 from ..io.text import STDIN
 from ..options import build, recorded
 from .checkpoint import write_checkpoint
-from .config import GUIDE_DEFAULTS, FinetuneConfig
+from .config import GUIDE_DEFAULTS, FinetuneConfig, default_learning_rate
 from .corpus import ParallelCorpus
 from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
 from .objectives import centered_cosine, consistency_loss, parallel_identification_loss, self_training_loss
@@ -72,8 +72,9 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
         ``objectives`` (some of ``so``, self-training, and ``psi``, parallel sentence
         identification), ``split`` (``punct`` splits raw text into words and punctuation,
         ``space`` for pre-tokenized text), ``max_pairs``, ``epochs``, ``batch_size``,
-        ``learning_rate``, ``warmup`` (AdamW with linear warm-up over that share of steps and
-        linear decay), ``max_tokens`` (pairs with a longer side are skipped and counted),
+        ``learning_rate`` (:func:`default_learning_rate` when ``None``), ``warmup`` (AdamW with
+        linear warm-up over that share of steps and linear decay), ``max_tokens`` (pairs with a
+        longer side are skipped and counted),
         ``level`` (``word``: the objectives compare word vectors, the mean of their subwords;
         ``subword``: subword vectors, the matrix ``wordalign align --level subword`` reads), ``guide`` and ``guide_params`` (the extractor whose links on the model's own
         similarity matrix, without dropout, become the self-training targets;
@@ -91,7 +92,8 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     config = build(FinetuneConfig, options)
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
-    config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **(config.guide_params or {})})
+    config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **(config.guide_params or {})},
+                     learning_rate=config.learning_rate or default_learning_rate(config.model))
     target_links = bind(config.guide, config.guide_params)  # checked before anything loads
     if config.level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, not {config.level!r}")

@@ -20,7 +20,7 @@ def check_training(config, counts: Sequence[str]) -> None:
     Parameters
     ----------
     config
-        A training config: its ``learning_rate``, ``warmup`` and ``dtype`` are checked.
+        A training config: its ``learning_rate`` (where set), ``warmup`` and ``dtype`` are checked.
     counts : sequence of str
         Its fields that must be at least 1 where set (epochs, batch size, ...).
     """
@@ -28,8 +28,9 @@ def check_training(config, counts: Sequence[str]) -> None:
         value = getattr(config, name)
         if value is not None and value < 1:
             raise ConfigError(f"{name} must be at least 1, not {value}")
-    if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
-        raise ConfigError(f"learning_rate must be a positive number, not {config.learning_rate}")
+    rate = config.learning_rate
+    if rate is not None and not (rate > 0 and math.isfinite(rate)):
+        raise ConfigError(f"learning_rate must be a positive number, not {rate}")
     if not 0 <= config.warmup <= 1:
         raise ConfigError(f"warmup is a share of the steps, between 0 and 1, not {config.warmup}")
     if config.dtype == "float16":
