@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from ..encoding.models import EMBEDDED
 from ..encoding.runtime import RuntimeOptions
 from ..errors import ConfigError
 from ..io.words import word_splitter
@@ -27,19 +26,6 @@ GUIDE_DEFAULTS = {"softmax": {"direction": "union", "threshold": "0.8"}}
 # Peak learning rate by starting point: the tuned default has learnt alignment already, and
 # self-training it again at the base's rate cost more than it gained (README, "What fine-tuning buys").
 TUNED_LEARNING_RATE, LEARNING_RATE = 2e-5, 5e-5
-
-
-def default_learning_rate(model: str | None) -> float:
-    """Fine-tuning's peak learning rate when none is given: lower for the alignment-tuned default.
-
-    Parameters
-    ----------
-    model : str or None
-        The ``--model`` fine-tuning starts from; ``None`` and ``"embedded"`` name the tuned default.
-    """
-    return TUNED_LEARNING_RATE if model in (None, EMBEDDED) else LEARNING_RATE
-
-
 LINKS = ("all", "sure")
 HEADS = ("span", "binary")  # the supervised heads of ``train-span``, named as their scorers
 

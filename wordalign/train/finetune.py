@@ -21,7 +21,7 @@ from ..extractors import bind, get_extractor
 from ..io.text import STDIN
 from ..options import build, recorded
 from .checkpoint import write_checkpoint
-from .config import GUIDE_DEFAULTS, FinetuneConfig, default_learning_rate
+from .config import GUIDE_DEFAULTS, LEARNING_RATE, TUNED_LEARNING_RATE, FinetuneConfig
 from .corpus import ParallelCorpus
 from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
 from .objectives import centered_cosine, consistency_loss, parallel_identification_loss, self_training_loss
@@ -47,6 +47,17 @@ class FinetuneSummary:
         return (f"fine-tuned {self.steps} steps on {self.pairs_seen} pairs ({self.pairs_too_long} "
                 f"longer than the token limit skipped) in {self.seconds / 60:.1f} min on {self.device}; "
                 f"{loss}; model in {self.output_dir}")
+
+
+def default_learning_rate(model: str | None) -> float:
+    """Fine-tuning's peak learning rate when none is given: lower for the alignment-tuned default.
+
+    Parameters
+    ----------
+    model : str or None
+        The ``--model`` fine-tuning starts from; ``None`` and ``"embedded"`` name the tuned default.
+    """
+    return TUNED_LEARNING_RATE if model in (None, EMBEDDED) else LEARNING_RATE
 
 
 def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
