@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from ..align.scorers.similarity import LEVELS
 from ..encoding.encoder import WordEncoder
-from ..encoding.models import EMBEDDED, names_embedded
+from ..encoding.models import EMBEDDED, names_embedded, names_tuned_default
 from ..errors import ConfigError
 from ..extractors import bind, get_extractor
 from ..io.text import STDIN
@@ -55,9 +55,9 @@ def default_learning_rate(model: str | None) -> float:
     Parameters
     ----------
     model : str or None
-        The ``--model`` fine-tuning starts from; ``None`` and ``"embedded"`` name the tuned default.
+        The ``--model`` fine-tuning starts from.
     """
-    return TUNED_LEARNING_RATE if model in (None, EMBEDDED) else LEARNING_RATE
+    return TUNED_LEARNING_RATE if names_tuned_default(model) else LEARNING_RATE
 
 
 def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
@@ -103,8 +103,9 @@ def finetune(src: str, tgt: str, output_dir: str, **options) -> FinetuneSummary:
     config = build(FinetuneConfig, options)
     if STDIN in (src, tgt):
         raise ConfigError("fine-tuning reads its files several times: give file paths, not standard input")
+    rate = default_learning_rate(config.model) if config.learning_rate is None else config.learning_rate
     config = replace(config, guide_params={**GUIDE_DEFAULTS.get(config.guide, {}), **(config.guide_params or {})},
-                     learning_rate=config.learning_rate or default_learning_rate(config.model))
+                     learning_rate=rate)
     target_links = bind(config.guide, config.guide_params)  # checked before anything loads
     if config.level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, not {config.level!r}")

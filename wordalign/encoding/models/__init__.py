@@ -37,10 +37,15 @@ def names_embedded(model: str | os.PathLike | None) -> bool:
     return model is None or str(model) in (EMBEDDED, EMBEDDED_BASE)
 
 
+def names_tuned_default(model: str | os.PathLike | None) -> bool:
+    """Whether a ``--model`` value means the alignment-tuned embedded default (``None`` or ``"embedded"``)."""
+    return model is None or str(model) == EMBEDDED
+
+
 def resolve_model(model: str | os.PathLike | None) -> tuple[str, bool]:
     """Return ``(path or hub name, is_embedded)`` for a ``--model`` value (``None`` = embedded)."""
     if names_embedded(model):
-        return str(embedded_model_dir(tuned=str(model) != EMBEDDED_BASE)), True
+        return str(embedded_model_dir(tuned=names_tuned_default(model))), True
     return str(model), False
 
 
@@ -74,7 +79,7 @@ def load_encoder(model: str | os.PathLike | None = None, head: str | None = None
             raise
         # The conversion was checked file by file; what still fails to load is converted again, once.
         log.warning("the converted embedded encoder cannot be loaded (%s); converting it again", exc)
-        return _load(str(embedded_model_dir(rebuild=True, tuned=str(model) != EMBEDDED_BASE)), is_embedded,
+        return _load(str(embedded_model_dir(rebuild=True, tuned=names_tuned_default(model))), is_embedded,
                      head, trainable)
 
 
@@ -119,7 +124,8 @@ def model_identity(model: str | os.PathLike | None) -> str:
     of its configuration, metadata and weight sizes (two checkpoints both called ``model`` differ)."""
     if names_embedded(model):
         # The tuned default is named by its delta, so a new delta is a new name.
-        return BASE_IDENTITY if str(model) == EMBEDDED_BASE else f"{BASE_IDENTITY}+aligned@{delta_digest(SHIPPED_DELTA)[:8]}"
+        tuned = names_tuned_default(model)
+        return f"{BASE_IDENTITY}+aligned@{delta_digest(SHIPPED_DELTA)[:8]}" if tuned else BASE_IDENTITY
     directory = Path(model).expanduser().resolve()
     digest = hashlib.sha256()
     for name in ("config.json", CHECKPOINT_METADATA):
