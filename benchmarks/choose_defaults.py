@@ -3,9 +3,10 @@
     python benchmarks/choose_defaults.py                   # the default encoder; writes results/defaults.{md,json}
     python benchmarks/choose_defaults.py --model embedded-base --name defaults-base
 
-Every extractor competes at its registered parameters (the bilingual choices of sweep.py and
-sweep_ot.py), on word similarities and on subword similarities (``--level subword``: two words
-are linked when any of their subwords are), on the train + dev splits of the five standard pairs.
+Every extractor competes at the bilingual setting's parameters (the choices of sweep.py,
+sweep_ot.py and sweep_softmax.py), on word similarities and on subword similarities
+(``--level subword``: two words are linked when any of their subwords are), on the train + dev
+splits of the five standard pairs.
 
 Rule: the least worst-case regret. A candidate's regret on a pair is its AER minus the best
 candidate's AER on that pair; the default is the candidate whose largest regret over the five
@@ -23,6 +24,7 @@ import time
 
 from _common import RESULTS, TUNING_SPLITS, GoldSet, git_revision, machine, pair_links
 
+from wordalign.align.presets import resolve_extractor
 from wordalign.align.scorers import SimilarityScorer
 from wordalign.evaluation import score_alignments
 from wordalign.extractors import bind
@@ -41,7 +43,7 @@ def measure(model: str, layer: int | None = None) -> dict[str, dict[str, float]]
         for pair, gold_set in sets.items():
             scores = scorer.score_batch(gold_set.pairs)
             for name in CANDIDATES:
-                extract = bind(name, {})
+                extract = bind(name, resolve_extractor("bilingual", name, None)[1])
                 hyps = pair_links(extract, scores)
                 label = name if level == "word" else f"{name} subword"
                 table.setdefault(label, {})[pair] = score_alignments(gold_set.gold, hyps).aer

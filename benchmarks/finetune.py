@@ -3,6 +3,7 @@
     python benchmarks/finetune.py                   # writes benchmarks/results/finetune.{md,json}
     python benchmarks/finetune.py --per-corpus 500  # a quick, smaller run
     python benchmarks/finetune.py --name finetune-2-epochs -- --epochs 2   # options for `wordalign finetune`
+    python benchmarks/finetune.py --rescore         # the last run's checkpoint, scored with today's defaults
 
 Builds one multilingual training file from the unlabelled parallel text in ../shared/parallel
 (the first N lines of each corpus) plus the source and target sentences of the five gold sets
@@ -87,10 +88,15 @@ def main() -> None:
     parser = training_benchmark_parser(__doc__, "finetune", ".finetune-work",
                                        "scratch folder for the training text and the checkpoint (git-ignored)")
     parser.add_argument("--per-corpus", type=int, default=1000, help="lines taken from each large corpus")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score NAME's checkpoint (still in --work) again with the defaults of the day")
     parser.add_argument("finetune_args", nargs="*", help="extra `wordalign finetune` options, after --")
     args = parser.parse_args()
     if args.render:
         rerender(args.name, render)
+        return
+    if args.rescore:
+        rescore(args.name, args.work / "model", args.work)
         return
 
     shutil.rmtree(args.work, ignore_errors=True)
@@ -103,19 +109,34 @@ def main() -> None:
     subprocess.run(command, check=True)
     train_seconds = time.perf_counter() - started
     metadata = json.loads((checkpoint / "wordalign.json").read_text())
-
-    before = score(None, args.work, fresh_process=True)
-    after = score(checkpoint, args.work, fresh_process=True)
-    in_process = score(checkpoint, args.work, fresh_process=False)
-    reproduced = in_process == after
-
     results = {"name": args.name, "revision": git_revision(), "machine": machine(), "command": command[2:],
                "per_corpus": args.per_corpus, "training_lines": counts, "pairs": sum(counts.values()),
-               "train_seconds": train_seconds, "finetune": metadata, "before": before, "after": after,
-               "after_in_process": in_process, "reproduced": reproduced}
+               "train_seconds": train_seconds, "finetune": metadata, **score_checkpoint(checkpoint, args.work)}
+    write_results(results)
+
+
+def score_checkpoint(checkpoint: Path, work: Path) -> dict:
+    """The embedded default and the checkpoint through the command line, and the checkpoint once more
+    in this process (the scores must agree exactly)."""
+    after = score(checkpoint, work, fresh_process=True)
+    in_process = score(checkpoint, work, fresh_process=False)
+    return {"before": score(None, work, fresh_process=True), "after": after, "after_in_process": in_process,
+            "reproduced": in_process == after, "scored_at": git_revision()}
+
+
+def rescore(name: str, checkpoint: Path, work: Path) -> None:
+    """Score run ``name``'s checkpoint again with the defaults of the day, if ``work`` still holds it."""
+    results = json.loads((RESULTS / f"{name}.json").read_text())
+    record = checkpoint / "wordalign.json"
+    if not record.is_file() or json.loads(record.read_text()) != results["finetune"]:
+        raise SystemExit(f"{name}: {checkpoint} is not the checkpoint {name}.json records; train it again")
+    write_results({**results, **score_checkpoint(checkpoint, work)})
+
+
+def write_results(results: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    (RESULTS / f"{args.name}.md").write_text(render(results))
+    (RESULTS / f"{results['name']}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (RESULTS / f"{results['name']}.md").write_text(render(results))
     print(render(results))
 
 
@@ -152,7 +173,8 @@ def render(results: dict) -> str:
         f"reproduces the scores of `wordalign align --model DIR` above exactly: "
         f"**{'yes' if results['reproduced'] else 'NO'}**.",
         f"- Command: `python benchmarks/finetune.py --per-corpus {results['per_corpus']}{name}{extra}`; "
-        f"revision {results['revision']}.",
+        f"trained at revision {results['revision']}, scored at {results.get('scored_at', results['revision'])} "
+        "(`--rescore` scores the checkpoint again with the defaults of the day).",
     ]
     return "\n".join(lines) + "\n"
 

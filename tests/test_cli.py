@@ -245,7 +245,8 @@ def test_signature_names_the_configuration_in_jsonl_summary_and_score(sample, tm
 
     assert signature == (f"wordalign:0.2.0|model:embedded-e5-small-q4+aligned@{delta_digest(SHIPPED_DELTA)[:8]}|"
                          "scorer:similarity|layer:7|centering:pair|level:subword|"
-                         "extractor:softmax(temperature=0.07,threshold=0.25,direction=intersection)|dtype:float32")
+                         "extractor:softmax(temperature=0.07,threshold=0.25,direction=intersection,distortion=0.2)|"
+                         "dtype:float32")
     assert lines[1:] == (GOLDEN / "sample.jsonl").read_text(encoding="utf-8").splitlines()
     assert signature in caplog.text  # the summary line names it too
     assert run(["score", str(GOLDEN / "sample.gold"), str(out)]) == 0

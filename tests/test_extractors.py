@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from wordalign.errors import ConfigError
 from wordalign.extractors import available, bind, get_extractor, register
+from wordalign.extractors.distortion import diagonal_distance
 
 shapes = st.tuples(st.integers(1, 12), st.integers(1, 12))
 similarity = shapes.flatmap(lambda s: arrays(np.float64, s, elements=st.floats(-1, 1, width=32)))
@@ -68,6 +69,20 @@ def test_softmax_links_shrink_as_the_threshold_grows(sim, low, high):
     assert not (strict & ~loose).any()
 
 
+def test_softmax_distortion_breaks_ties_towards_the_diagonal():
+    # Two "de" for two "of": equal similarities, and only position tells them apart.
+    sim = np.array([[0.9, 0.0, 0.9], [0.0, 0.9, 0.0], [0.9, 0.0, 0.9]])
+    tied = bind("softmax", {"threshold": 0.5, "distortion": 0.0})(sim)
+    assert np.array_equal(tied, np.diag([False, True, False]))  # half shares each: neither "of" passes
+    assert np.array_equal(bind("softmax", {"threshold": 0.5, "distortion": 0.2})(sim), np.eye(3, dtype=bool))
+
+
+def test_diagonal_distance_is_zero_on_the_diagonal_and_grows_away_from_it():
+    square, wide = diagonal_distance((3, 3)), diagonal_distance((2, 4))
+    assert np.allclose(np.diag(square), 0) and square[0, 2] > square[0, 1] > 0
+    assert np.allclose(square, square.T) and wide.shape == (2, 4) and wide.max() < 1
+
+
 def test_obvious_diagonal_is_found_by_every_extractor():
     sim = np.full((4, 4), 0.1) + 0.8 * np.eye(4)
     for name in available():
@@ -101,6 +116,7 @@ def test_unknown_or_mistyped_parameters_are_config_errors():
     ("softmax", {"threshold": "inf"}, r"in \[0, 1\)"),
     ("softmax", {"threshold": "-0.5"}, r"in \[0, 1\)"),
     ("softmax", {"temperature": "0"}, r"in \(0, inf\)"),
+    ("softmax", {"distortion": "-0.1"}, r"in \[0, inf\)"),
     ("threshold", {"threshold": "0"}, r"in \(0, 1\]"),
     ("itermax", {"iterations": "0"}, r"in \[1, inf\)"),
     ("ot-unbalanced", {"reg_m": "-1"}, r"in \(0, inf\)"),
@@ -116,7 +132,7 @@ def test_every_default_is_within_its_declared_range():
     for name in available():
         info = get_extractor(name)
         assert all(limit.allows(info.defaults[key]) for key, limit in info.limits.items()), name
-    assert set(get_extractor("softmax").limits) == {"temperature", "threshold", "direction"}
+    assert set(get_extractor("softmax").limits) == {"temperature", "threshold", "direction", "distortion"}
 
 
 def test_string_parameters_are_converted_to_the_default_type():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from wordalign.encoding.tokenization import SubwordMapper
+from wordalign.encoding.tokenization import SubwordMapper, punctuation_piece
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,26 @@ def test_a_word_without_pieces_is_counted(mapper):
     (sentence,) = mapper([["a", "\x01", "b"]])
     assert sentence.n_words == 3
     assert 1 not in sentence.word_of_token.tolist()
+
+
+def test_punctuation_pieces_of_a_word_with_letters_do_not_link_it(mapper):
+    tokens = mapper.tokenizer.convert_ids_to_tokens
+    (sentence,) = mapper([["Mr.", "Speaker", ",", "l'homme", "..."]])
+    pieces = tokens(sentence.content)
+    linking = {(piece, int(owner)) for piece, owner, link in zip(pieces, sentence.word_of_token, sentence.linking)
+               if link}
+    owners = sentence.word_of_token
+    assert "." in pieces and (".", 0) not in linking  # the full stop of "Mr."
+    assert {owner for _, owner in linking} == {0, 1, 2, 3, 4}  # every word still has a piece
+    # A word of punctuation alone keeps its pieces; pooling into word vectors keeps them all.
+    assert all(sentence.linking[owners == 2]) and all(sentence.linking[owners == 4])
+    assert not sentence.linking[owners < 0].any() and (owners >= 0).sum() > sentence.linking.sum()
+
+
+@pytest.mark.parametrize("piece, expected", [(".", True), ("▁(", True), ("'", True), ("▁»", True), ("€", True),
+                                             ("▁", False), ("Mr", False), ("▁l", False), ("3.", False), ("", False)])
+def test_punctuation_piece(piece, expected):
+    assert punctuation_piece(piece) is expected
 
 
 def test_slow_tokenizers_are_refused():

@@ -71,10 +71,18 @@ def merge(
 
 @app.command()
 def extractors():
-    """List the registered extractors and their parameters."""
+    """List the registered extractors and their parameters: the defaults (the bilingual setting's),
+    and each other setting's values where it changes them."""
+    from ..align.presets import SETTING_PARAMS
     from ..extractors import available, get_extractor
 
     for name in available():
         info = get_extractor(name)
-        params = " ".join(f"{key}={value}" for key, value in info.defaults.items())
-        typer.echo(f"{name:<14} {info.summary}" + (f"\n{'':<14} parameters: {params}" if params else ""))
+        lines = [f"{name:<14} {info.summary}"]
+        if info.defaults:
+            shown = {"parameters": {**info.defaults, **SETTING_PARAMS["bilingual"].get(name, {})}}
+            shown |= {setting: params[name] for setting, params in SETTING_PARAMS.items()
+                      if setting != "bilingual" and name in params}
+            lines += [f"{'':<14} {label}: " + " ".join(f"{key}={value}" for key, value in values.items())
+                      for label, values in shown.items()]
+        typer.echo("\n".join(lines))

@@ -178,10 +178,12 @@ class WordEncoder:
                 for sentence, tokens, owners in self._content_states(sentences)]
 
     def subword_states(self, sentences: Sequence[TokenizedSentence]) -> list:
-        """Differentiable vectors at ``self.layer`` of the subwords that :meth:`word_states`
-        pools (those :meth:`embed_subwords` returns), one ``(k, hidden)`` tensor each; as
-        :meth:`word_states` for training."""
-        return [tokens[owners >= 0] for _, tokens, owners in self._content_states(sentences)]
+        """Differentiable vectors at ``self.layer`` of the subwords that :meth:`embed_subwords`
+        returns, one ``(k, hidden)`` tensor each; as :meth:`word_states` for training."""
+        import torch
+
+        return [tokens[torch.as_tensor(sentence.linking, device=tokens.device)]
+                for sentence, tokens, _ in self._content_states(sentences)]
 
     def _content_states(self, sentences: Sequence[TokenizedSentence]) -> list:
         """``(sentence, content token states, word of each token)`` per sentence, with gradients."""
@@ -201,8 +203,9 @@ class WordEncoder:
     def embed_subwords(self, sentences: Sequence[Sequence[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Return, per sentence, the vectors of its subwords and the word each belongs to.
 
-        Only the subwords that :meth:`embed` pools are returned (not ``<unk>`` or a bare ``▁``):
-        ``(vectors (k, hidden) float32, owners (k,) int)``, in sentence order.
+        Only the subwords that stand for their word (:attr:`TokenizedSentence.linking`: those
+        :meth:`embed` pools, less the punctuation pieces of a word with other pieces) are
+        returned: ``(vectors (k, hidden) float32, owners (k,) int)``, in sentence order.
         """
         import torch
 
@@ -211,9 +214,8 @@ class WordEncoder:
         out = []
         for sentence, placement in zip(tokenized, placements):
             owners = np.asarray(sentence.word_of_token, dtype=np.int64)
-            pooled = owners >= 0
-            tokens = self._token_states(sentence, states, *placement)[torch.as_tensor(pooled)]
-            out.append((tokens.float().numpy(), owners[pooled]))
+            tokens = self._token_states(sentence, states, *placement)[torch.as_tensor(sentence.linking)]
+            out.append((tokens.float().numpy(), owners[sentence.linking]))
         return out
 
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:

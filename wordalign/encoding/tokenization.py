@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,10 @@ class TokenizedSentence:
         that must not be pooled into its word (a bare ``▁``, ``<unk>``).
     n_words : int
         Number of words, including any word that produced no subword.
+    linking : numpy.ndarray
+        For each content token, whether it stands for its word when subwords are aligned
+        (``--level subword``): the pooled tokens, less the punctuation pieces of a word that has
+        other pieces (:func:`punctuation_piece`).
     """
 
     prefix: list[int]
@@ -35,6 +41,7 @@ class TokenizedSentence:
     content: list[int]
     word_of_token: np.ndarray
     n_words: int
+    linking: np.ndarray
 
 
 class SubwordMapper:
@@ -86,10 +93,11 @@ class SubwordMapper:
         if not sentences:
             return []
         encoded = self.backend.encode_batch(sentences, is_pretokenized=True, add_special_tokens=True)
-        return [self._split(encoding.ids, encoding.word_ids, len(words))
+        return [self._split(encoding.ids, encoding.word_ids, encoding.tokens, len(words))
                 for encoding, words in zip(encoded, sentences)]
 
-    def _split(self, ids: list[int], word_ids: list[int | None], n_words: int) -> TokenizedSentence:
+    def _split(self, ids: list[int], word_ids: list[int | None], pieces: list[str],
+               n_words: int) -> TokenizedSentence:
         content_positions = [p for p, w in enumerate(word_ids) if w is not None]
         if content_positions:
             first, last = content_positions[0], content_positions[-1]
@@ -101,7 +109,25 @@ class SubwordMapper:
         owners = np.array([-1 if w is None else w for w in word_ids[first : last + 1]], dtype=np.int64)
         if self.contentless and len(content):
             owners = np.where(np.isin(content, self.contentless), -1, owners)
-        return TokenizedSentence(prefix, suffix, content, owners, n_words)
+        punctuation = np.array([punctuation_piece(piece) for piece in pieces[first : last + 1]], dtype=bool)
+        lexical = np.zeros(n_words + 1, dtype=bool)  # the extra slot takes owner -1
+        lexical[owners[~punctuation]] = True
+        linking = (owners >= 0) & ~(punctuation & lexical[owners])
+        return TokenizedSentence(prefix, suffix, content, owners, n_words, linking)
+
+
+@functools.cache
+def punctuation_piece(piece: str) -> bool:
+    """Whether a tokenizer piece is punctuation or symbols only (``.``, ``'``, ``▁(``), the
+    word-initial ``▁`` aside.
+
+    Such a piece inside a word with letters (the ``.`` of ``Mr.``, the ``'`` of ``l'``) says
+    nothing of what the word means, yet at subword level it links the word to whatever it
+    resembles: ``Mr.`` to the ``le`` of ``Monsieur le Président`` through its full stop. Only a
+    word made of punctuation alone is aligned through such pieces.
+    """
+    text = piece.lstrip(METASPACE)
+    return bool(text) and all(unicodedata.category(char)[0] in "PS" for char in text)
 
 
 @dataclass(frozen=True)

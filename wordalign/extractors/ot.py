@@ -18,6 +18,7 @@ from typing import Annotated
 import numpy as np
 
 from ..errors import ConfigError
+from .distortion import Distortion, diagonal_distance
 from .registry import OneOf, Range
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,6 @@ LINK_RULES = ("share", "mutual")
 
 # Parameters every OT extractor takes, with the values they allow.
 Share = Annotated[float, Range(0, 1, open_high=True)]
-Distortion = Annotated[float, Range(0)]
 Marginals = Annotated[str, OneOf(MARGINALS)]
 Links = Annotated[str, OneOf(LINK_RULES)]
 
@@ -35,8 +35,8 @@ Links = Annotated[str, OneOf(LINK_RULES)]
 def transport_cost(similarity: np.ndarray, distortion: float = 0.0) -> np.ndarray:
     """``C = minmax(1 - S) + distortion * |i / n - j / m|``, scaled per pair to ``[0, 1]`` first.
 
-    The distortion term (relative positions of the words, both in ``[0, 1)`` centred on the
-    word) favours links near the diagonal, as in Arase et al. (2023).
+    The distortion term (:func:`~wordalign.extractors.distortion.diagonal_distance`) favours
+    links near the diagonal, as in Arase et al. (2023).
     """
     cost = 1.0 - similarity
     span = cost.max() - cost.min()
@@ -44,10 +44,7 @@ def transport_cost(similarity: np.ndarray, distortion: float = 0.0) -> np.ndarra
     # the dummy points of the partial solver and let it move more mass than asked for.
     cost = (cost - cost.min()) / span if span > 1e-12 else np.ones_like(cost)
     if distortion:
-        n, m = similarity.shape
-        rel_src = (np.arange(n) + 0.5) / n
-        rel_tgt = (np.arange(m) + 0.5) / m
-        cost = cost + distortion * np.abs(rel_src[:, None] - rel_tgt[None, :])
+        cost = cost + distortion * diagonal_distance(similarity.shape)
     return cost
 
 

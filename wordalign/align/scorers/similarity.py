@@ -92,8 +92,10 @@ class SimilarityScorer:
         Also return the word-vector norms, for extractors that take word weights (OT's ``marginals=norm``).
     level : {"word", "subword"}
         ``word``: the matrix is over words, each the mean of its subword vectors. ``subword``:
-        over the subwords themselves (SimAlign's "bpe" level), with each row and column's word
-        in :attr:`PairScores.owners`; the aligner links two words when any of their subwords are.
+        over the subwords themselves (SimAlign's "bpe" level; the punctuation pieces of a word
+        with other pieces left out, see :meth:`WordEncoder.embed_subwords`), with each row and
+        column's word in :attr:`PairScores.owners`; the aligner links two words when any of
+        their subwords are.
     device, dtype, batch_size, max_length
         As for :class:`~wordalign.encoding.encoder.WordEncoder`.
 
