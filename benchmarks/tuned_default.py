@@ -276,7 +276,8 @@ def render(results: dict) -> str:
         f"- Signature of the tuned default's bilingual runs: `{scores['tuned']['signatures']['bilingual']}`.",
         f"- Command: `{results['command']}`; trained at revision {results['revision']}, scored at "
         f"{results['scored_at']} (`--rescore` scores again with the defaults of the day)"
-        + ("." if "checkpoint" in scores else "; the float checkpoint was not scored again (its folder is gone)."),
+        + ("." if "checkpoint" in scores
+           else "; the float checkpoint was not scored again (the work folder no longer holds it)."),
     ]
     return "\n".join(lines) + "\n"
 

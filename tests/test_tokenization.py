@@ -48,15 +48,14 @@ def test_a_word_without_pieces_is_counted(mapper):
 def test_punctuation_pieces_of_a_word_with_letters_do_not_link_it(mapper):
     tokens = mapper.tokenizer.convert_ids_to_tokens
     (sentence,) = mapper([["Mr.", "Speaker", ",", "l'homme", "..."]])
-    pieces = tokens(sentence.content)
-    linking = {(piece, int(owner)) for piece, owner, link in zip(pieces, sentence.word_of_token, sentence.linking)
-               if link}
+    pieces, links = tokens(sentence.content), mapper.linking(sentence)
+    linking = {(piece, int(owner)) for piece, owner, link in zip(pieces, sentence.word_of_token, links) if link}
     owners = sentence.word_of_token
     assert "." in pieces and (".", 0) not in linking  # the full stop of "Mr."
     assert {owner for _, owner in linking} == {0, 1, 2, 3, 4}  # every word still has a piece
     # A word of punctuation alone keeps its pieces; pooling into word vectors keeps them all.
-    assert all(sentence.linking[owners == 2]) and all(sentence.linking[owners == 4])
-    assert not sentence.linking[owners < 0].any() and (owners >= 0).sum() > sentence.linking.sum()
+    assert all(links[owners == 2]) and all(links[owners == 4])
+    assert not links[owners < 0].any() and (owners >= 0).sum() > links.sum()
 
 
 @pytest.mark.parametrize("piece, expected", [(".", True), ("▁(", True), ("'", True), ("▁»", True), ("€", True),

@@ -182,7 +182,7 @@ class WordEncoder:
         returns, one ``(k, hidden)`` tensor each; as :meth:`word_states` for training."""
         import torch
 
-        return [tokens[torch.as_tensor(sentence.linking, device=tokens.device)]
+        return [tokens[torch.as_tensor(self.mapper.linking(sentence), device=tokens.device)]
                 for sentence, tokens, _ in self._content_states(sentences)]
 
     def _content_states(self, sentences: Sequence[TokenizedSentence]) -> list:
@@ -203,7 +203,7 @@ class WordEncoder:
     def embed_subwords(self, sentences: Sequence[Sequence[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Return, per sentence, the vectors of its subwords and the word each belongs to.
 
-        Only the subwords that stand for their word (:attr:`TokenizedSentence.linking`: those
+        Only the subwords that stand for their word (:meth:`SubwordMapper.linking`: those
         :meth:`embed` pools, less the punctuation pieces of a word with other pieces) are
         returned: ``(vectors (k, hidden) float32, owners (k,) int)``, in sentence order.
         """
@@ -214,8 +214,9 @@ class WordEncoder:
         out = []
         for sentence, placement in zip(tokenized, placements):
             owners = np.asarray(sentence.word_of_token, dtype=np.int64)
-            tokens = self._token_states(sentence, states, *placement)[torch.as_tensor(sentence.linking)]
-            out.append((tokens.float().numpy(), owners[sentence.linking]))
+            linking = self.mapper.linking(sentence)
+            tokens = self._token_states(sentence, states, *placement)[torch.as_tensor(linking)]
+            out.append((tokens.float().numpy(), owners[linking]))
         return out
 
     def _pool(self, sentence: TokenizedSentence, states, first, starts, window_of_token) -> np.ndarray:

@@ -30,10 +30,6 @@ class TokenizedSentence:
         that must not be pooled into its word (a bare ``▁``, ``<unk>``).
     n_words : int
         Number of words, including any word that produced no subword.
-    linking : numpy.ndarray
-        For each content token, whether it stands for its word when subwords are aligned
-        (``--level subword``): the pooled tokens, less the punctuation pieces of a word that has
-        other pieces (:func:`punctuation_piece`).
     """
 
     prefix: list[int]
@@ -41,7 +37,6 @@ class TokenizedSentence:
     content: list[int]
     word_of_token: np.ndarray
     n_words: int
-    linking: np.ndarray
 
 
 class SubwordMapper:
@@ -93,11 +88,22 @@ class SubwordMapper:
         if not sentences:
             return []
         encoded = self.backend.encode_batch(sentences, is_pretokenized=True, add_special_tokens=True)
-        return [self._split(encoding.ids, encoding.word_ids, encoding.tokens, len(words))
+        return [self._split(encoding.ids, encoding.word_ids, len(words))
                 for encoding, words in zip(encoded, sentences)]
 
-    def _split(self, ids: list[int], word_ids: list[int | None], pieces: list[str],
-               n_words: int) -> TokenizedSentence:
+    def linking(self, sentence: TokenizedSentence) -> np.ndarray:
+        """For each content token of ``sentence``, whether it stands for its word when subwords are
+        aligned (``--level subword``): the pooled tokens, less the punctuation pieces of a word
+        that has other pieces (:func:`punctuation_piece`). Computed on demand, so that word-level
+        alignment and training pay nothing for it."""
+        owners = sentence.word_of_token
+        punctuation = np.array([punctuation_piece(self.backend.id_to_token(i)) for i in sentence.content],
+                               dtype=bool)
+        lexical = np.zeros(sentence.n_words + 1, dtype=bool)  # the extra slot takes owner -1
+        lexical[owners[~punctuation]] = True
+        return (owners >= 0) & ~(punctuation & lexical[owners])
+
+    def _split(self, ids: list[int], word_ids: list[int | None], n_words: int) -> TokenizedSentence:
         content_positions = [p for p, w in enumerate(word_ids) if w is not None]
         if content_positions:
             first, last = content_positions[0], content_positions[-1]
@@ -109,11 +115,7 @@ class SubwordMapper:
         owners = np.array([-1 if w is None else w for w in word_ids[first : last + 1]], dtype=np.int64)
         if self.contentless and len(content):
             owners = np.where(np.isin(content, self.contentless), -1, owners)
-        punctuation = np.array([punctuation_piece(piece) for piece in pieces[first : last + 1]], dtype=bool)
-        lexical = np.zeros(n_words + 1, dtype=bool)  # the extra slot takes owner -1
-        lexical[owners[~punctuation]] = True
-        linking = (owners >= 0) & ~(punctuation & lexical[owners])
-        return TokenizedSentence(prefix, suffix, content, owners, n_words, linking)
+        return TokenizedSentence(prefix, suffix, content, owners, n_words)
 
 
 @functools.cache
