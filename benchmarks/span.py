@@ -403,9 +403,10 @@ def render(results: dict) -> str:
         f"{settings['learning_rate']}, seed {settings['seed']}; times are whole `wordalign "
         f"train-span` processes on {results['machine']}. A model trained further starts from the other pair's "
         "checkpoint (`train-span --model CKPT`): its blocks and span head, with a new learning-rate schedule.",
-        "- Similarity prior: after the last epoch, training blends the span probabilities with the model's own "
-        "word-vector similarities, `(1 - w) · span + w · prior`, and chooses the layer, the weight `w` and the "
-        "threshold on the dev split (no prior, `w` = 0, is one choice). A pair trained at an earlier revision "
+        "- Similarity prior: after the last epoch, training blends the span probabilities with link probabilities "
+        "from word-vector similarities, `(1 - w) · span + w · prior`, those of one of the model's own layers or "
+        "those of the default aligner (`default`), and chooses the prior, the weight `w` and the threshold on the "
+        "dev split (no prior, `w` = 0, is one choice). A pair trained at an earlier revision "
         "was tuned again at the revision in brackets with `wordalign tune-span CKPT DEV_SRC DEV_TGT DEV_GOLD`, "
         "which does the same on a trained checkpoint.",
         f"- Reload: `wordalign align --model CKPT` in a fresh process reproduces the dev AER that tuning "

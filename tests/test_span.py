@@ -17,6 +17,7 @@ from wordalign.errors import ConfigError, InputError
 from wordalign.encoding.models import load_encoder
 from wordalign.align.scorers import BinaryScorer
 from wordalign.align.scorers.binary import word_logits
+from wordalign.align.scorers.prior import DefaultAlignerPrior
 from wordalign.align.scorers.span import (
     DEFAULT_MARKER,
     SpanQuery,
@@ -90,6 +91,15 @@ def test_the_similarity_prior_is_a_probability_that_favours_the_most_similar_wor
     assert np.allclose(blend(span, prior, 0.25), 0.75 * span + 0.25 * prior)
 
 
+def test_the_default_aligners_prior_peaks_where_the_default_aligner_links():
+    pair = ("Das kleine Haus steht am Fluss .".split(), "The little house stands by the river .".split())
+    prior = DefaultAlignerPrior(device="cpu", dtype="float32")([pair])[0]
+    assert prior.shape == (7, 8) and np.all((prior >= 0) & (prior <= 1 + 1e-6))
+    linked = np.zeros(prior.shape, dtype=bool)
+    linked[tuple(zip(*Aligner(device="cpu", dtype="float32").align(*pair).links))] = True
+    assert prior[linked].min() > prior[~linked].max()
+
+
 def test_queries_mark_the_word_and_locate_every_context_word(embedded_dir):
     tokenizer = load_encoder(embedded_dir).tokenizer
     queries = build_queries(tokenizer, ["Das", "Haus"], ["The", "little", "house"], DEFAULT_MARKER)
@@ -141,7 +151,7 @@ def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_
     assert metadata["trained"]["blocks"] == 2 and summary.dev_aer == metadata["tuned_on"]["aer"]
     # The barely trained model leans on the prior: reloading must blend it back in the same way.
     assert metadata["prior"] == {"weight": summary.prior_weight, "layer": summary.prior_layer}
-    assert summary.prior_weight > 0 and 1 <= summary.prior_layer <= 2
+    assert summary.prior_weight > 0 and summary.prior_layer in (1, 2, "default")
     assert summary.dev_aer <= min(epoch["aer"] for epoch in summary.dev_history)
     aligner = Aligner(str(out), device="cpu", dtype="float32")
     assert aligner.scorer.name == "span" and aligner.extractor_params == {"threshold": summary.threshold}

@@ -54,8 +54,8 @@ def tune_span(
     **options,
 ):
     """Choose a span checkpoint's threshold and similarity prior on a dev split (what train-span does last)."""
-    from ..train.tune import tune_span as run_tune_span
+    from ..train.tune import prior_name, tune_span as run_tune_span
 
     tuning = run_tune_span(checkpoint, dev_src, dev_tgt, dev_gold, **options)
-    log.info("dev AER %.2f at threshold %s, similarity prior weight %s (layer %s); stored in %s",
-             100 * tuning.score.aer, tuning.threshold, tuning.prior_weight, tuning.prior_layer, checkpoint)
+    log.info("dev AER %.2f at threshold %s, similarity prior weight %s (%s); stored in %s",
+             100 * tuning.score.aer, tuning.threshold, tuning.prior_weight, prior_name(tuning.prior_layer), checkpoint)

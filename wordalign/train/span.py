@@ -35,7 +35,7 @@ from .checkpoint import write_checkpoint
 from .config import SpanTrainConfig
 from .loop import BUCKET_BATCHES, length_bucketed, moving_average, optimizer_and_schedule, optimizer_step
 from .objectives import binary_alignment_loss, span_loss
-from .tune import DevTuning, read_gold_set, resolved_path, tune_on_dev
+from .tune import DevTuning, prior_name, read_gold_set, resolved_path, tune_on_dev
 
 log = logging.getLogger("wordalign")
 
@@ -51,12 +51,12 @@ class SpanTrainSummary:
     device: str
     threshold: float
     prior_weight: float
-    prior_layer: int | None
+    prior_layer: int | str | None
     dev_aer: float | None
     dev_history: list[dict] = field(default_factory=list)
 
     def __str__(self) -> str:
-        prior = f", prior weight {self.prior_weight} from layer {self.prior_layer}" if self.prior_weight else ""
+        prior = f", prior weight {self.prior_weight} from {prior_name(self.prior_layer)}" if self.prior_weight else ""
         dev = (f"dev AER {100 * self.dev_aer:.2f} at threshold {self.threshold}{prior} (epoch {self.best_epoch})"
                if self.dev_aer is not None else f"no dev split: last epoch kept, threshold {self.threshold}")
         return (f"trained {self.epochs_run} epochs on {self.queries} queries ({self.queries_too_long} too long, "
@@ -160,9 +160,9 @@ def train_span(src: str, tgt: str, gold: str, output_dir: str, **options) -> Spa
     if dev is None:
         tuning = DevTuning(get_extractor("threshold").defaults["threshold"], 0.0, None, None)
     else:
-        tuning = tune_on_dev(scorer, *dev, prior_layers=range(1, config.blocks + 1))
-        log.info("dev AER %.2f with the similarity prior of layer %s at weight %s, threshold %s",
-                 100 * tuning.score.aer, tuning.prior_layer, tuning.prior_weight, tuning.threshold)
+        tuning = tune_on_dev(scorer, *dev, prior_layers=scorer.prior_sources)
+        log.info("dev AER %.2f with the similarity prior of %s at weight %s, threshold %s",
+                 100 * tuning.score.aer, prior_name(tuning.prior_layer), tuning.prior_weight, tuning.threshold)
     summary = SpanTrainSummary(str(out), epochs_run, best_epoch, len(examples), too_long,
                                time.perf_counter() - started, scorer.device, tuning.threshold, tuning.prior_weight,
                                tuning.prior_layer, tuning.score.aer if dev else None, history)

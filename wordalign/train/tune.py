@@ -10,6 +10,7 @@ import numpy as np
 
 from ..align.aligner import CHUNK_PAIRS
 from ..align.scorers import SUPERVISED
+from ..align.scorers.prior import DEFAULT_PRIOR
 from ..align.scorers.span import SpanScorer, blend
 from ..encoding.models import checkpoint_metadata
 from ..encoding.runtime import RuntimeOptions
@@ -34,7 +35,7 @@ class DevTuning:
 
     threshold: float
     prior_weight: float
-    prior_layer: int | None
+    prior_layer: int | str | None  # a layer of the model, or DEFAULT_PRIOR
     score: AlignmentScore | None  # None: no dev split, the defaults
 
     def metadata(self, dev_files: Sequence[str]) -> dict:
@@ -61,11 +62,12 @@ def read_gold_set(src: str, tgt: str, gold: str) -> tuple[list[tuple[list[str], 
 
 
 def tune_on_dev(scorer: SpanScorer, pairs, gold: list[GoldAlignment],
-                prior_layers: Sequence[int] = ()) -> DevTuning:
+                prior_layers: Sequence[int | str] = ()) -> DevTuning:
     """The threshold and similarity prior with the lowest AER on ``pairs``, and its score.
 
     Tried: the head's probabilities alone (prior weight 0) and, for each layer of
-    ``prior_layers``, blended with that layer's prior at each weight of
+    ``prior_layers`` (``"default"``: the default aligner's probabilities, see
+    :meth:`~wordalign.align.scorers.span.SpanScorer.priors`), blended with that prior at each weight of
     :data:`PRIOR_WEIGHTS` (:func:`~wordalign.align.scorers.span.blend`); each cut at every
     threshold of :data:`THRESHOLDS`. Among equal scores the first is kept: no prior, then
     lower layers, weights and thresholds. The matrices come from the scorer (span or binary) in the
@@ -115,9 +117,14 @@ def tune_span(checkpoint: str, dev_src: str, dev_tgt: str, dev_gold: str, **opti
         raise ConfigError(f"{checkpoint} is not a checkpoint made by `wordalign train-span`")
     pairs, gold = read_gold_set(dev_src, dev_tgt, dev_gold)
     scorer = scorer_class(checkpoint, prior_weight=0.0, device=runtime.device, dtype=runtime.dtype)
-    tuning = tune_on_dev(scorer, pairs, gold, prior_layers=range(1, scorer.model.config.num_hidden_layers + 1))
+    tuning = tune_on_dev(scorer, pairs, gold, prior_layers=scorer.prior_sources)
     update_metadata(Path(checkpoint), tuning.metadata((dev_src, dev_tgt, dev_gold)))
     return tuning
+
+
+def prior_name(layer: int | str | None) -> str:
+    """How a log line names a prior: ``layer 5``, or ``the default aligner``."""
+    return "the default aligner" if layer == DEFAULT_PRIOR else f"layer {layer}"
 
 
 def resolved_path(path: str | None) -> str | None:

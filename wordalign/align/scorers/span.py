@@ -4,9 +4,9 @@ The pair is one encoder input, question-answering style (Nagata, Chousa & Nishin
 ``[CLS] query words with • marked • word [SEP] context words [SEP]``. A start/end head scores
 every context word as the first and last word of the answer span, and the ``[CLS]`` position
 as "no answer" (the marked word is unaligned). Both directions are asked, and their word
-probabilities averaged into a source × target matrix; blended with a similarity prior from the
-model's own word vectors where its dev split chose one, it is what the ``threshold`` extractor
-reads.
+probabilities averaged into a source × target matrix; blended with a similarity prior (the
+model's own word vectors, or the default aligner's, :mod:`.prior`) where its dev split chose one,
+it is what the ``threshold`` extractor reads.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from ...encoding.pooling import length_sorted_batches, pad_sequences
 from ...encoding.runtime import Runtime, sequence_limit
 from ...errors import ConfigError, InputError
 from ...extractors import get_extractor
-from ...extractors.softmax import softmax
 from .base import PairScores
+from .prior import DEFAULT_PRIOR, DefaultAlignerPrior, link_prior
 from .similarity import cosine_similarity
 
 # Marks the query word on both sides; a single piece in the XLM-R/e5 and mBERT vocabularies.
@@ -208,16 +208,15 @@ def similarity_prior(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     ----------
     Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
-    scaled = cosine_similarity(src, tgt, "pair") / get_extractor("softmax").defaults["temperature"]
-    return np.sqrt(softmax(scaled, axis=1) * softmax(scaled, axis=0)).astype(np.float32)
+    return link_prior(cosine_similarity(src, tgt, "pair"), get_extractor("softmax").defaults["temperature"])
 
 
 def blend(span: np.ndarray, prior: np.ndarray, weight: float) -> np.ndarray:
     """``(1 - w) · span + w · prior``: span probabilities steadied by the similarity prior.
 
     With a few hundred gold pairs the span head links too much on some pairs (low
-    precision); a prior from the encoder's own word vectors, which already align
-    translations well, cuts those links. ``w = 0`` is the span model alone.
+    precision); a prior from word vectors that already align translations well (the
+    encoder's own, or the default aligner's) cuts those links. ``w = 0`` is the span model alone.
     """
     return span if weight == 0 else (1 - weight) * span + weight * prior
 
@@ -247,8 +246,10 @@ class SpanScorer:
     marker : str, optional
         The query-word marker (default: the checkpoint's).
     prior_weight, prior_layer : optional
-        Weight ``w`` of the similarity prior (:func:`blend`) and the hidden-state index of this
-        model's encoder whose word vectors give it (:func:`similarity_prior`). Default: the
+        Weight ``w`` of the similarity prior (:func:`blend`) and where it comes from: the
+        hidden-state index of this model's encoder whose word vectors give it
+        (:func:`similarity_prior`), or ``"default"`` for the default aligner's probabilities
+        (:class:`~wordalign.align.scorers.prior.DefaultAlignerPrior`). Default: the
         checkpoint's, which training tunes on its dev split; ``w = 0`` without one.
     device, dtype, batch_size, max_length
         As for :class:`~wordalign.encoding.encoder.WordEncoder`; ``batch_size`` counts queries (one per
@@ -259,7 +260,7 @@ class SpanScorer:
     head = "span"  # the head :func:`~wordalign.encoding.models.load_encoder` puts on the encoder
 
     def __init__(self, model, *, marker: str | None = None, prior_weight: float | None = None,
-                 prior_layer: int | None = None, device: str = "auto", dtype: str = "auto",
+                 prior_layer: int | str | None = None, device: str = "auto", dtype: str = "auto",
                  batch_size: int = 32, max_length: int | None = None):
         self.runtime = Runtime.resolve(device, dtype, batch_size)
         loaded = model if isinstance(model, LoadedEncoder) else load_encoder(model, head=self.head)
@@ -282,6 +283,12 @@ class SpanScorer:
             LoadedEncoder(self.model.base_model, self.tokenizer, loaded.source, loaded.is_embedded, {}),
             layer=self.model.config.num_hidden_layers, device=device, dtype=dtype, batch_size=batch_size,
             max_length=max_length)
+        self._default_prior: DefaultAlignerPrior | None = None  # loaded when first asked for
+
+    @property
+    def prior_sources(self) -> list[int | str]:
+        """Every prior :meth:`priors` can give: each layer of this model, then the default aligner's."""
+        return [*range(1, self.model.config.num_hidden_layers + 1), DEFAULT_PRIOR]
 
     @property
     def device(self) -> str:
@@ -289,7 +296,8 @@ class SpanScorer:
 
     @property
     def signature(self) -> str:
-        prior = f"{self.prior_weight}@layer{self.prior_layer}" if self.prior_weight else "none"
+        source = self.prior_layer if self.prior_layer == DEFAULT_PRIOR else f"layer{self.prior_layer}"
+        prior = f"{self.prior_weight}@{source}" if self.prior_weight else "none"
         return f"scorer:{self.name}|prior:{prior}"
 
     def queries(self, src: Sequence[str], tgt: Sequence[str]) -> list[SpanQuery]:
@@ -316,12 +324,23 @@ class SpanScorer:
         return [blend(span, prior, self.prior_weight) for span, prior in zip(spans, priors)]
 
     def priors(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]],
-               layers: Sequence[int]) -> dict[int, list[np.ndarray]]:
-        """:func:`similarity_prior` of each pair, from the word vectors of each of ``layers``."""
-        self.model.eval()
-        vectors = self.word_encoder.embed_layers([src for src, _ in pairs] + [tgt for _, tgt in pairs], layers)
-        return {layer: [similarity_prior(src, tgt) for src, tgt in zip(by_layer[: len(pairs)], by_layer[len(pairs) :])]
-                for layer, by_layer in vectors.items()}
+               layers: Sequence[int | str]) -> dict[int | str, list[np.ndarray]]:
+        """The prior of each pair from each of ``layers``: :func:`similarity_prior` of this model's
+        word vectors at a layer number, the default aligner's at ``"default"``."""
+        priors = {}
+        own = [layer for layer in layers if layer != DEFAULT_PRIOR]
+        if own:
+            self.model.eval()
+            vectors = self.word_encoder.embed_layers([src for src, _ in pairs] + [tgt for _, tgt in pairs], own)
+            priors = {layer: [similarity_prior(src, tgt) for src, tgt in zip(by_layer[: len(pairs)],
+                                                                             by_layer[len(pairs) :])]
+                      for layer, by_layer in vectors.items()}
+        if DEFAULT_PRIOR in layers:
+            if self._default_prior is None:
+                self._default_prior = DefaultAlignerPrior(self.device, self.runtime.dtype_name,
+                                                          self.runtime.batch_size)
+            priors[DEFAULT_PRIOR] = self._default_prior(pairs)
+        return priors
 
     def head_probabilities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[np.ndarray]:
         """The ``(len(src), len(tgt))`` matrix of the head's probabilities of each pair, both directions averaged.
