@@ -162,6 +162,15 @@ def test_checkpoint_reloads_as_a_span_aligner_and_reproduces_its_dev_score(tiny_
     assert score_files(str(tiny_files / "dev.gold"), str(hyp)).corpus.aer == summary.dev_aer
 
 
+def test_a_span_model_blends_in_the_default_aligners_prior_when_asked(tiny_model):
+    pair = ("Das kleine Haus steht am Fluss .".split(), "The little house stands by the river .".split())
+    scorer = SpanScorer(str(tiny_model[0]), prior_weight=0.5, prior_layer="default", device="cpu", dtype="float32")
+    prior = DefaultAlignerPrior(device="cpu", dtype="float32")([pair])[0]
+    head = scorer.head_probabilities([pair])[0]
+    assert np.allclose(scorer.link_probabilities([pair])[0], 0.5 * head + 0.5 * prior)
+    assert "default" in scorer.prior_sources and scorer.signature.endswith("0.5@default")
+
+
 def test_tune_span_stores_the_choice_that_training_made_on_the_same_dev_split(tiny_model, tiny_files, tmp_path):
     out, summary = tiny_model
     copy = tmp_path / "copy"  # the tiny checkpoint without its tuning
