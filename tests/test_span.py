@@ -169,6 +169,8 @@ def test_a_span_model_blends_in_the_default_aligners_prior_when_asked(tiny_model
     head = scorer.head_probabilities([pair])[0]
     assert np.allclose(scorer.link_probabilities([pair])[0], 0.5 * head + 0.5 * prior)
     assert "default" in scorer.prior_sources and scorer.signature.endswith("0.5@default")
+    with pytest.raises(ConfigError, match="prior_layer must be one of 1, 2, default"):
+        SpanScorer(str(tiny_model[0]), prior_weight=0.5, prior_layer=3, device="cpu", dtype="float32")
 
 
 def test_tune_span_stores_the_choice_that_training_made_on_the_same_dev_split(tiny_model, tiny_files, tmp_path):

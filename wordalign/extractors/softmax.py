@@ -55,8 +55,15 @@ def softmax_threshold(similarity: np.ndarray, *, temperature: Annotated[float, R
     ----------
     Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
+    forward, reverse = directional_probabilities(similarity, temperature, distortion)
+    return combine_directions(forward > threshold, reverse > threshold, direction, "softmax")
+
+
+def directional_probabilities(similarity: np.ndarray, temperature: float,
+                              distortion: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """``P_fwd = softmax_j((S - k D) / T)`` and ``P_rev = softmax_i((S - k D) / T)``: what
+    :func:`softmax_threshold` cuts (its Parameters name ``S``, ``T`` and ``k``)."""
     if distortion:
         similarity = similarity - distortion * diagonal_distance(similarity.shape)
     scaled = similarity / temperature
-    return combine_directions(softmax(scaled, axis=1) > threshold, softmax(scaled, axis=0) > threshold,
-                              direction, "softmax")
+    return softmax(scaled, axis=1), softmax(scaled, axis=0)

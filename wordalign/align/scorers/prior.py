@@ -12,8 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ...extractors import get_extractor
-from ...extractors.distortion import diagonal_distance
-from ...extractors.softmax import softmax
+from ...extractors.softmax import directional_probabilities
 from ..presets import DEFAULT_LEVEL, SETTING_PARAMS, setting_model
 from .base import PairScores
 from .similarity import SimilarityScorer
@@ -49,10 +48,8 @@ def link_prior(similarity: np.ndarray, temperature: float, distortion: float = 0
     ----------
     Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
-    if distortion:
-        similarity = similarity - distortion * diagonal_distance(similarity.shape)
-    scaled = similarity / temperature
-    return np.sqrt(softmax(scaled, axis=1) * softmax(scaled, axis=0)).astype(np.float32)
+    forward, reverse = directional_probabilities(similarity, temperature, distortion)
+    return np.sqrt(forward * reverse).astype(np.float32)
 
 
 class DefaultAlignerPrior:

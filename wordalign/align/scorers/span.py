@@ -189,24 +189,14 @@ def collate(queries: Sequence[SpanQuery], pad_id: int):
 def similarity_prior(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     """Link probabilities from word-vector similarity alone, as a prior for the span probabilities.
 
-    ``P[i, j] = sqrt(softmax_j(S / T)[i, j] · softmax_i(S / T)[i, j])``: the geometric mean
-    of both directions of the ``softmax`` extractor (Dou & Neubig 2021), on the pair-centered
-    cosines ``S`` of :func:`~wordalign.align.scorers.similarity.cosine_similarity`, with that extractor's
-    temperature ``T``.
+    :func:`~wordalign.align.scorers.prior.link_prior` (``sqrt(softmax_j(S / T) · softmax_i(S / T))``)
+    of the pair-centered cosines ``S`` of :func:`~wordalign.align.scorers.similarity.cosine_similarity`,
+    at the ``softmax`` extractor's temperature ``T``, without distortion.
 
     Parameters
     ----------
     src, tgt : numpy.ndarray
         ``(n, d)`` and ``(m, d)`` word vectors.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(n, m)`` values in ``[0, 1]``.
-
-    References
-    ----------
-    Dou & Neubig (2021). Word Alignment by Fine-tuning Embeddings on Parallel Corpora. EACL.
     """
     return link_prior(cosine_similarity(src, tgt, "pair"), get_extractor("softmax").defaults["temperature"])
 
@@ -273,6 +263,9 @@ class SpanScorer:
             raise ConfigError(f"prior_weight must be between 0 and 1, not {self.prior_weight}")
         if self.prior_weight and self.prior_layer is None:
             raise ConfigError("a similarity prior needs the layer of its word vectors (prior_layer)")
+        if self.prior_weight and self.prior_layer not in self.prior_sources:
+            raise ConfigError(f"prior_layer must be one of {', '.join(map(str, self.prior_sources))}, "
+                              f"not {self.prior_layer!r}")
         self.model.to(self.device)
         self.max_length = sequence_limit(self.tokenizer, self.model.config, max_length)
         self.pad_id = self.tokenizer.pad_token_id or 0
