@@ -5,6 +5,7 @@
     python benchmarks/span.py --sets Ro-En --name span-binary -- --head binary  # BinaryAlign's head
     python benchmarks/span.py --name span-binary --multilingual -- --head binary  # one model for all pairs
     python benchmarks/span.py --name span-binary --multilingual --leave-out Ja-En -- --head binary  # zero-shot
+    python benchmarks/span.py --name span-kftt --sets Zh-En Ja-En --whole Ja-En  # all of Ja-En's gold
 
 For each standard pair: `wordalign train-span` on its train split, stopping early on its dev
 split and choosing its threshold and similarity prior there, as a whole process (timed); then
@@ -74,6 +75,10 @@ TRAIN_ARGS = {"De-En": ["--epochs", "2"], "En-Fr": ["--epochs", "4"], "Ro-En": [
 CAPS = {"train": 250, "dev": 50, "test": 200}
 HEAD_NAMES = {"span": "span prediction", "binary": "BinaryAlign head"}  # `train-span --head` values
 SET_CAPS = {"Ja-En": {"train": 150}}
+# With --whole PAIR, PAIR trains and stops on its whole train and dev splits (its test split stays
+# capped, comparable with the other runs), for as many epochs as fit the CPU budget: a pass over
+# KFTT's 553 train pairs takes over an hour here.
+WHOLE_ARGS = {"Ja-En": ["--epochs", "1"]}
 
 
 # One model for several pairs: trained on the concatenation of their (capped) train splits, stopped and
@@ -86,8 +91,15 @@ def multilingual_name(left_out: list[str]) -> str:
     return MULTILINGUAL + "".join(f"-without-{pair}" for pair in left_out)
 
 
-def cap(name: str, split: str) -> int:
+def cap(name: str, split: str) -> int | None:
+    """Pairs of ``split`` used at most; None: the whole split."""
     return SET_CAPS.get(name, {}).get(split, CAPS[split])
+
+
+def use_whole(name: str) -> None:
+    """--whole: ``name`` trains and stops on its whole train and dev splits, with WHOLE_ARGS."""
+    SET_CAPS[name] = {**SET_CAPS.get(name, {}), "train": None, "dev": None}
+    TRAIN_ARGS[name] = TRAIN_ARGS[name] + WHOLE_ARGS.get(name, [])
 
 
 def files(folder: str) -> tuple[str, str, str]:
@@ -103,7 +115,7 @@ def capped(name: str, split: str, work: Path) -> tuple[str, str, str]:
     paths = []
     for path in files(folder):
         lines = Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
-        if len(lines) <= limit:
+        if limit is None or len(lines) <= limit:
             paths.append(path)
             continue
         copy = work / f"{folder.replace('/', '_')}.{limit}.{Path(path).name}"
@@ -264,6 +276,8 @@ def main() -> None:
                         help="train one model on the train splits of all pairs together instead, and test it on each")
     parser.add_argument("--leave-out", action="append", default=[], choices=list(SETS), metavar="PAIR",
                         help="with --multilingual: a pair not to train on (repeatable); its row is zero-shot")
+    parser.add_argument("--whole", action="append", default=[], choices=list(SETS), metavar="PAIR",
+                        help="train and stop PAIR on its whole train and dev splits (repeatable; see WHOLE_ARGS)")
     parser.add_argument("train_args", nargs="*", help="extra `wordalign train-span` options, after --")
     args = parser.parse_args()
     if args.render:
@@ -271,6 +285,10 @@ def main() -> None:
         return
     if args.leave_out and not args.multilingual:
         parser.error("--leave-out is for --multilingual")
+    if args.whole and args.multilingual:
+        parser.error("--whole is for the per-pair models")
+    for name in args.whole:
+        use_whole(name)
 
     if args.multilingual:
         models, part = [multilingual_name(args.leave_out)], "multilingual"
@@ -313,7 +331,8 @@ def main() -> None:
         results[part] = {name: rows[name] for name in order}
     # The command line under the table is that of the per-pair models; a multilingual run keeps it.
     train_args = earlier.get("train_args", []) if args.multilingual else args.train_args
-    results.update(name=args.name, machine=machine(), train_args=train_args)
+    whole = earlier.get("whole", []) if args.multilingual else args.whole
+    results.update(name=args.name, machine=machine(), train_args=train_args, whole=whole)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     (RESULTS / f"{args.name}.md").write_text(render(results))
@@ -332,6 +351,10 @@ def starting_encoder(entry: dict) -> str:
 def multilingual_label(name: str) -> str:
     left_out = name.split("-without-")[1:]
     return "one model, all pairs" + (f" but {', '.join(left_out)} (zero-shot there)" if left_out else "")
+
+
+def first(limit: int | None, whole: int) -> str:
+    return f"all {whole}" if limit is None else f"its first {limit} (of {whole})"
 
 
 def render(results: dict) -> str:
@@ -419,10 +442,12 @@ def render(results: dict) -> str:
            "DEV_GOLD` on a copy: one set of weights, a `wordalign.json` per pair."] if multilingual else []),
         f"- Splits used at most: {CAPS['train']} train, {CAPS['dev']} dev and {CAPS['test']} test pairs"
         + (f"; Ja-En, whose KFTT sentences are about twice as long as the others' (every word is one query), "
-           f"trains on its first {ja['train']} train pairs (of 553), stops on its first {ja['dev']} dev pairs "
-           f"(of 100) and is tested on the first {ja['test']} pairs of the KFTT test set (of 582)" if ja else "")
+           f"trains on {first(ja['train'], 553)} train pairs, stops on {first(ja['dev'], 100)} dev pairs "
+           f"and is tested on the first {ja['test']} pairs of the KFTT test set (of 582)" if ja else "")
         + ".",
         f"- Command: `python benchmarks/span.py{'' if results['name'] == 'span' else ' --name ' + results['name']}"
+        f"{''.join(f' --whole {n}' for n in results.get('whole', []))}"
+        f"{' --sets ' + ' '.join(trained) if results.get('whole') else ''}"
         f" --keep{' -- ' + ' '.join(results['train_args']) if results.get('train_args') else ''}`, with the per-pair `train-span` options of `TRAIN_ARGS` and `START_FROM` in the script "
         "(--keep reuses the checkpoint of a pair whose options are unchanged, trained at the revision in the "
         "table, and tunes and evaluates it again; `--sets PAIR ...` runs only those pairs, and the rows of the "
