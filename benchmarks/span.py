@@ -366,8 +366,9 @@ def render(results: dict) -> str:
     best = {n: min(results["unsupervised"][n].items(), key=lambda item: item[1]["aer"]) for n in names}
     started = {n: trained[n]["options"]["start_from"] for n in trained if trained[n]["options"]["start_from"]}
     lines = [
-        "Test splits (" + ", ".join(f"{n} {test_pairs[n]}" for n in names) + " pairs; Ja-En: the first "
-        f"{CAPS['test']} pairs of the KFTT test set). Each cell: AER / precision / recall / F1 "
+        "Test splits (" + ", ".join(f"{n} {test_pairs[n]}" for n in names) + " pairs"
+        + (f"; Ja-En: the first {CAPS['test']} pairs of the KFTT test set" if "Ja-En" in names else "")
+        + "). Each cell: AER / precision / recall / F1 "
         "(%); lower AER is better. All rows use the embedded multilingual-e5-small (4-bit weights): the unsupervised "
         "rows the default encoder of the revision of this run, the trained rows the encoder in the \"starts from\" "
         "column of the second table.", "",
@@ -393,7 +394,7 @@ def render(results: dict) -> str:
             row(f"{method} + similarity prior, {multilingual_label(name)}, threshold and prior chosen again on "
                 "each pair's dev split (`wordalign tune-span`)",
                 {n: f"{cell(score)} (threshold {score['threshold']})" for n, score in retuned.items()})
-    zero = results.get("zero_shot", {})
+    zero = {n: score for n, score in results.get("zero_shot", {}).items() if n in names}
     if zero:
         row(f"{method}, zero-shot (model of another pair)",
             {n: f"{cell(zero[n])} ({zero[n]['model']} model)" for n in zero})
@@ -447,7 +448,7 @@ def render(results: dict) -> str:
         + ".",
         f"- Command: `python benchmarks/span.py{'' if results['name'] == 'span' else ' --name ' + results['name']}"
         f"{''.join(f' --whole {n}' for n in results.get('whole', []))}"
-        f"{' --sets ' + ' '.join(trained) if results.get('whole') else ''}"
+        f"{' --sets ' + ' '.join(trained) if set(trained) != set(SETS) else ''}"
         f" --keep{' -- ' + ' '.join(results['train_args']) if results.get('train_args') else ''}`, with the per-pair `train-span` options of `TRAIN_ARGS` and `START_FROM` in the script "
         "(--keep reuses the checkpoint of a pair whose options are unchanged, trained at the revision in the "
         "table, and tunes and evaluates it again; `--sets PAIR ...` runs only those pairs, and the rows of the "
